@@ -1,0 +1,29 @@
+package sc.fiji.unclip;
+
+/**
+ * The one API every front end (Fiji commands, command line, HTTP service) uses to make pictures. Two
+ * implementations: the embedded engine ({@code engine.EmbeddedGenerator}) and the HTTP client
+ * ({@code client.RemoteGenerator}), so a user can move from the desk to a GPU server without changing a
+ * macro.
+ * <p>
+ * Every call is blocking, reports per-step progress to the listener, and stops within one denoising step
+ * once {@code cancellation} is cancelled (throwing {@link CancelledException}). User-facing problems are
+ * reported as {@link UnclipException} with a message a Fiji user understands.
+ */
+public interface Generator extends AutoCloseable {
+
+	GenerationResult textToImage(TextToImageRequest request, ProgressListener progress,
+		Cancellation cancellation);
+
+	GenerationResult vary(VariationRequest request, ProgressListener progress,
+		Cancellation cancellation);
+
+	GenerationResult inpaint(InpaintRequest request, ProgressListener progress,
+		Cancellation cancellation);
+
+	/** What model this generator runs (name, hash, defaults), for provenance and dialogs. */
+	ModelInfo model();
+
+	@Override
+	void close();
+}

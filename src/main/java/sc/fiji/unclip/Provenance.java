@@ -1,0 +1,50 @@
+package sc.fiji.unclip;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How an image was generated: enough to reproduce it, and to label it as generated so that it is never
+ * mistaken for a measurement. Written into PNG text chunks, ImageJ's image info and HTTP responses.
+ *
+ * @param mode {@code text-to-image}, {@code variations} or {@code inpaint}
+ * @param prompt the prompt (null for variations)
+ * @param seed the request's seed; image i used {@code seed + i}
+ * @param n number of images
+ * @param steps decoder steps actually used
+ * @param guidance decoder guidance actually used
+ * @param scheduler decoder scheduler actually used
+ * @param strength variation strength (1 for other modes)
+ * @param modelName bundle name
+ * @param modelSha256 hash identifying the bundle (sha256 of its manifest)
+ * @param engineVersion version of this software
+ */
+public record Provenance(String mode, String prompt, long seed, int n, int steps, double guidance,
+	String scheduler, double strength, String modelName, String modelSha256, String engineVersion)
+{
+
+	/** Ordered key/value pairs, keys prefixed {@code unclip.}, for text chunks and image info. */
+	public Map<String, String> toMap() {
+		final Map<String, String> map = new LinkedHashMap<>();
+		map.put("unclip.generated", "true");
+		map.put("unclip.mode", mode);
+		if (prompt != null) map.put("unclip.prompt", prompt);
+		map.put("unclip.seed", Long.toString(seed));
+		map.put("unclip.n", Integer.toString(n));
+		map.put("unclip.steps", Integer.toString(steps));
+		map.put("unclip.guidance", Double.toString(guidance));
+		map.put("unclip.scheduler", scheduler);
+		map.put("unclip.strength", Double.toString(strength));
+		map.put("unclip.model", modelName);
+		map.put("unclip.model.sha256", modelSha256);
+		map.put("unclip.engine", engineVersion);
+		return map;
+	}
+
+	/** One {@code key: value} line per entry, as shown under Image › Show Info. */
+	public String toText() {
+		final StringBuilder sb = new StringBuilder();
+		toMap().forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+		return sb.toString();
+	}
+}
