@@ -1,0 +1,220 @@
+"""Exports a checkpoint (or freshly initialised weights) to a bundle folder: TorchScript components traced
+under torch 2.7.1 (DJL's libtorch), tokenizer.json, world.json and the manifest unclip.json (BUNDLE.md).
+Every component is reloaded with torch.jit.load and compared with the eager module before the manifest is written.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import shutil
+import sys
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .diffusion import scheduler_config
+from .model import TinyConfig, TinyUnclip, parameter_count
+from .tokenizer import BOS_ID, CONTEXT_LENGTH, EOS_ID, PAD_ID, write as write_tokenizer
+from .world import WORLD_FILE, World
+
+REQUIRED_TORCH = "2.7.1"
+TOLERANCE = 1e-5
+BUNDLE_NAME = "shapes-tiny"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / BUNDLE_NAME
+LICENSE_TEXT = ("Licensed under the Apache License, Version 2.0 (the \"License\"); you may not use these files except "
+                "in compliance with the License. You may obtain a copy of the License at "
+                "http://www.apache.org/licenses/LICENSE-2.0. Unless required by applicable law or agreed to in "
+                "writing, software distributed under the License is distributed on an \"AS IS\" BASIS, WITHOUT "
+                "WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.")
+
+
+class WrongTorchError(RuntimeError):
+    pass
+
+
+def require_torch(version: str = torch.__version__) -> None:
+    if version.split("+")[0] != REQUIRED_TORCH:
+        raise WrongTorchError(
+            f"TorchScript export needs torch=={REQUIRED_TORCH} (the libtorch DJL 0.36.0 runs), but this Python has "
+            f"torch {version}. Run the tools from the environment that models/tools/install.sh prints.")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def io_spec(cfg: TinyConfig) -> dict[str, tuple[list[dict], list[dict]]]:
+    d, w, r, big = cfg.embedding_dim, cfg.text_width, cfg.base_resolution, cfg.output_resolution
+
+    def t(name: str, shape: list[int], dtype: str = "float32") -> dict:
+        return {"name": name, "shape": shape, "dtype": dtype}
+    return {
+        "text_encoder": ([t("input_ids", [-1, CONTEXT_LENGTH], "int64")],
+                         [t("text_embed", [-1, d]), t("text_hidden", [-1, CONTEXT_LENGTH, w])]),
+        "image_encoder": ([t("image", [-1, 3, big, big])], [t("image_embed", [-1, d])]),
+        "prior": ([t("x_t", [-1, d]), t("t", [-1], "int64"), t("text_embed", [-1, d]),
+                   t("text_hidden", [-1, CONTEXT_LENGTH, w])], [t("x0", [-1, d])]),
+        "decoder": ([t("x_t", [-1, 3, r, r]), t("t", [-1], "int64"), t("image_embed", [-1, d]),
+                     t("masked_image", [-1, 3, big, big]), t("mask", [-1, 1, big, big])], [t("eps", [-1, 3, r, r])]),
+        "upsampler": ([t("x_t", [-1, 3, big, big]), t("t", [-1], "int64"), t("low_res", [-1, 3, r, r]),
+                       t("image_embed", [-1, d])], [t("eps", [-1, 3, big, big])]),
+    }
+
+
+def example_inputs(spec: list[dict], batch: int, gen: torch.Generator) -> tuple[torch.Tensor, ...]:
+    out = []
+    for s in spec:
+        shape = [batch if n == -1 else n for n in s["shape"]]
+        if s["name"] == "input_ids":
+            ids = torch.randint(0, 49406, shape, generator=gen)
+            ids[:, 0] = BOS_ID
+            ids[:, 10:] = EOS_ID
+            out.append(ids)
+        elif s["name"] == "t":
+            out.append(torch.randint(0, 1000, shape, generator=gen))
+        elif s["name"] == "mask":
+            out.append((torch.rand(shape, generator=gen) > 0.5).float())
+        else:
+            out.append(torch.randn(shape, generator=gen))
+    return tuple(out)
+
+
+def components(model: TinyUnclip) -> dict[str, nn.Module]:
+    return {"text_encoder": model.clip.text, "image_encoder": model.clip.image, "prior": model.prior,
+            "decoder": model.decoder, "upsampler": model.upsampler}
+
+
+def max_difference(a, b) -> float:
+    a = a if isinstance(a, (tuple, list)) else (a,)
+    b = b if isinstance(b, (tuple, list)) else (b,)
+    return max(float((x - y).abs().max()) for x, y in zip(a, b))
+
+
+def trace_and_verify(name: str, module: nn.Module, inputs_spec: list[dict], path: Path) -> float:
+    """Traces the module, saves it, reloads it and returns the largest |jit - eager| over batch sizes 1..3."""
+    module = module.eval()
+    gen = torch.Generator().manual_seed(1234)
+    with torch.no_grad():
+        traced = torch.jit.trace(module, example_inputs(inputs_spec, 2, gen), check_trace=False)
+        torch.jit.save(traced, str(path))
+        loaded = torch.jit.load(str(path))
+        worst = 0.0
+        for batch in (1, 2, 3):
+            x = example_inputs(inputs_spec, batch, gen)
+            worst = max(worst, max_difference(loaded(*x), module(*x)))
+    if worst > TOLERANCE:
+        raise RuntimeError(f"{name}: TorchScript differs from the eager module by {worst:g} (> {TOLERANCE:g})")
+    return worst
+
+
+def stage_settings(scheduler: str = "ddim", prior_guidance: float = 1.0, decoder_steps: int = 25,
+                   decoder_guidance: float = 3.0, prior_steps: int = 25, upsampler_steps: int = 10,
+                   latent_scale: float = 8.0) -> dict:
+    return {
+        "prior": {"scheduler": scheduler, "config": scheduler_config("sample", False), "steps": prior_steps,
+                  "guidance": prior_guidance, "prediction_type": "sample", "latent_scale": latent_scale},
+        "decoder": {"scheduler": scheduler, "config": scheduler_config("epsilon", True), "steps": decoder_steps,
+                    "guidance": decoder_guidance, "prediction_type": "epsilon"},
+        "upsampler": {"scheduler": scheduler, "config": scheduler_config("epsilon", True), "steps": upsampler_steps,
+                      "prediction_type": "epsilon"},
+    }
+
+
+def export_bundle(model: TinyUnclip, out: Path, provenance: dict, stages: dict | None = None,
+                  description: str | None = None) -> dict:
+    require_torch()
+    cfg = model.cfg
+    out.mkdir(parents=True, exist_ok=True)
+    spec = io_spec(cfg)
+    comps, diffs = {}, {}
+    for name, module in components(model).items():
+        path = out / f"{name}.pt"
+        diffs[name] = trace_and_verify(name, module, spec[name][0], path)
+        comps[name] = {"file": path.name, "sha256": sha256(path), "inputs": spec[name][0], "outputs": spec[name][1],
+                       "parameters": parameter_count(module)}
+    write_tokenizer(out / "tokenizer.json")
+    shutil.copyfile(WORLD_FILE, out / "world.json")
+    world = World(WORLD_FILE)
+    stages = stages or stage_settings(latent_scale=math.sqrt(cfg.embedding_dim))
+    manifest = {
+        "format": 1,
+        "name": BUNDLE_NAME,
+        "kind": "tiny",
+        "version": "1.0.0",
+        "description": description or ("A miniature unCLIP (CLIP, diffusion prior, 16 px decoder, 16->32 px upsampler) "
+                                       "trained by the project on the synthetic shapes world."),
+        "license": {"name": "Apache-2.0", "text": LICENSE_TEXT},
+        "provenance": {**provenance, "torch": torch.__version__.split("+")[0], "world": "world.json",
+                       "held_out": [list(t) for t in sorted(world.held_out)],
+                       "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "embedding_dim": cfg.embedding_dim,
+        "text_width": cfg.text_width,
+        "resolution": {"base": cfg.base_resolution, "output": cfg.output_resolution},
+        "tokenizer": {"file": "tokenizer.json", "sha256": sha256(out / "tokenizer.json"),
+                      "context_length": CONTEXT_LENGTH, "bos_id": BOS_ID, "eos_id": EOS_ID, "pad_id": PAD_ID},
+        "files": {"world.json": sha256(out / "world.json")},
+        "components": comps,
+        "stages": stages,
+        "defaults": {"steps": stages["decoder"]["steps"], "guidance": stages["decoder"]["guidance"],
+                     "scheduler": stages["decoder"]["scheduler"]},
+        "export_check": {"max_abs_difference": diffs, "tolerance": TOLERANCE},
+    }
+    (out / "unclip.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def load_checkpoint(path: Path) -> tuple[TinyUnclip, dict]:
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    cfg = TinyConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ck["config"].items()})
+    model = TinyUnclip(cfg)
+    model.load_state_dict(ck["model"])
+    return model, ck["state"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="unclip_tools export", description=__doc__)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--checkpoint", type=Path, help="models/runs/<run>/checkpoint.pt")
+    src.add_argument("--random", action="store_true", help="export randomly initialised (untrained) weights")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--trained-on", default=None, help="where training ran, for the provenance")
+    ap.add_argument("--scheduler", default="ddim", choices=["ddim", "ddpm", "dpmsolver++", "unclip"])
+    ap.add_argument("--steps", type=int, default=25, help="decoder steps (the default the user sees)")
+    ap.add_argument("--guidance", type=float, default=3.0, help="decoder guidance")
+    ap.add_argument("--prior-steps", type=int, default=25)
+    ap.add_argument("--prior-guidance", type=float, default=1.0)
+    ap.add_argument("--upsampler-steps", type=int, default=10)
+    args = ap.parse_args(argv)
+    try:
+        require_torch()
+    except WrongTorchError as e:
+        raise SystemExit(f"error: {e}")
+    command = "python -m unclip_tools export " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.random:
+        torch.manual_seed(args.seed)
+        model, training = TinyUnclip(TinyConfig()), {}
+        provenance = {"command": command, "seed": args.seed, "trained_on": "untrained (random initialisation)",
+                      "training": None}
+        description = "UNTRAINED placeholder: random weights with the tiny architecture, for engine development."
+    else:
+        if not args.checkpoint.is_file():
+            raise SystemExit(f"error: checkpoint {args.checkpoint} not found; train first (python -m unclip_tools train)")
+        model, training = load_checkpoint(args.checkpoint)
+        provenance = {"command": training.get("command", ""), "export_command": command,
+                      "seed": training.get("seed", args.seed),
+                      "trained_on": args.trained_on or f"{training.get('device', 'cpu')}", "training": training}
+        description = None
+    stages = stage_settings(args.scheduler, args.prior_guidance, args.steps, args.guidance, args.prior_steps,
+                            args.upsampler_steps, math.sqrt(model.cfg.embedding_dim))
+    manifest = export_bundle(model, args.out, provenance, stages, description)
+    print(json.dumps(manifest["export_check"]))
+    print(f"bundle written to {args.out}")
