@@ -1,5 +1,8 @@
 package sc.fiji.unclip;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The one API every front end (Fiji commands, command line, HTTP service) uses to make pictures. Two
  * implementations: the embedded engine ({@code engine.EmbeddedGenerator}) and the HTTP client
@@ -14,6 +17,20 @@ public interface Generator extends AutoCloseable {
 
 	GenerationResult textToImage(TextToImageRequest request, ProgressListener progress,
 		Cancellation cancellation);
+
+	/**
+	 * Several text-to-image requests that share steps, guidance and scheduler, e.g. from different users of
+	 * the HTTP service; an engine overrides this to run them through the network as one batch. Results are
+	 * in request order and each equals what {@link #textToImage} returns for that request alone.
+	 */
+	default List<GenerationResult> textToImageBatch(final List<TextToImageRequest> requests,
+		final ProgressListener progress, final Cancellation cancellation)
+	{
+		final List<GenerationResult> results = new ArrayList<>();
+		for (final TextToImageRequest request : requests)
+			results.add(textToImage(request, progress, cancellation));
+		return results;
+	}
 
 	GenerationResult vary(VariationRequest request, ProgressListener progress,
 		Cancellation cancellation);

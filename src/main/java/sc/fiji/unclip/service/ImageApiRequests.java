@@ -1,0 +1,139 @@
+package sc.fiji.unclip.service;
+
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Set;
+
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypeaccess.array.ByteArray;
+import net.imglib2.img.basictypeaccess.array.IntArray;
+import net.imglib2.type.numeric.ARGBType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import sc.fiji.unclip.InpaintRequest;
+import sc.fiji.unclip.ModelInfo;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.TextToImageRequest;
+import sc.fiji.unclip.VariationRequest;
+
+/**
+ * Turns the parameters of the three OpenAI-style image endpoints into {@code Generator} requests, checking
+ * each against the service's limits and naming the offending field when one is wrong.
+ */
+final class ImageApiRequests {
+
+	private static final Set<String> SCHEDULERS = Set.of("ddim", "ddpm", "dpmsolver++", "unclip");
+	private static final SecureRandom SEEDS = new SecureRandom();
+
+	private final ServiceConfig config;
+	private final ModelInfo model;
+
+	ImageApiRequests(final ServiceConfig config, final ModelInfo model) {
+		this.config = config;
+		this.model = model;
+	}
+
+	Work generation(final RequestFields fields) {
+		common(fields);
+		return new Work.TextToImage(new TextToImageRequest(prompt(fields), n(fields), seed(fields),
+			sampling(fields)));
+	}
+
+	Work variation(final RequestFields fields, final Map<String, byte[]> files) {
+		common(fields);
+		final ArrayImg<ARGBType, IntArray> image = PngImages.decode("image", files.get("image"),
+			config.maxPixels());
+		final double strength = fields.has("strength") ? fields.number("strength") : 1.0;
+		if (!(strength > 0 && strength <= 1)) throw ApiException.badRequest("invalid_value",
+			"'strength' must be in (0, 1]; 1 starts from pure noise.");
+		return new Work.Variation(new VariationRequest(image, n(fields), seed(fields), strength, sampling(
+			fields)));
+	}
+
+	Work edit(final RequestFields fields, final Map<String, byte[]> files) {
+		common(fields);
+		final String prompt = prompt(fields);
+		final ArrayImg<ARGBType, IntArray> image = PngImages.decode("image", files.get("image"),
+			config.maxPixels());
+		final ArrayImg<UnsignedByteType, ByteArray> mask;
+		if (files.containsKey("mask")) {
+			final ArrayImg<ARGBType, IntArray> maskImage = PngImages.decode("mask", files.get("mask"),
+				config.maxPixels());
+			if (maskImage.dimension(0) != image.dimension(0) || maskImage.dimension(1) != image.dimension(1))
+				throw ApiException.badRequest("invalid_mask", "'mask' is " + maskImage.dimension(0) + "x" +
+					maskImage.dimension(1) + " pixels but 'image' is " + image.dimension(0) + "x" + image
+						.dimension(1) + "; they must be the same size.");
+			mask = EditMask.fromMaskImage(maskImage);
+		}
+		else {
+			mask = EditMask.fromTransparency(image);
+			if (mask == null) throw ApiException.badRequest("missing_mask",
+				"Send a 'mask' (white marks the region to regenerate) or an 'image' whose transparent " +
+					"pixels mark it.");
+		}
+		final double feather = fields.has("feather") ? fields.number("feather") : 0;
+		if (!(feather >= 0 && feather <= 64)) throw ApiException.badRequest("invalid_value",
+			"'feather' must be between 0 and 64 pixels.");
+		return new Work.Inpaint(new InpaintRequest(image, mask, prompt, n(fields), seed(fields), feather,
+			sampling(fields)));
+	}
+
+	boolean stream(final RequestFields fields) {
+		return Boolean.TRUE.equals(fields.bool("stream"));
+	}
+
+	private void common(final RequestFields fields) {
+		final String format = fields.string("response_format");
+		if (format != null && !format.equals("b64_json")) throw ApiException.badRequest(
+			"unsupported_response_format", "response_format '" + format +
+				"' is not supported: this service keeps no images to link to; use 'b64_json'.");
+		final String name = fields.string("model");
+		if (name != null && !name.equals(model.name())) throw new ApiException(404,
+			"invalid_request_error", "model_not_found", "The model '" + name +
+				"' is not served here; this service runs '" + model.name() + "' (see GET /v1/models).", 0);
+		final String size = fields.string("size");
+		final String ours = model.resolution() + "x" + model.resolution();
+		if (size != null && !size.equals(ours)) throw ApiException.badRequest("invalid_size", "size '" +
+			size + "' is not available: model '" + model.name() + "' makes " + ours +
+			" images; send size '" + ours + "' or leave it out.");
+		for (final String text : new String[] { "quality", "style", "user" })
+			fields.string(text); // type check only: accepted for compatibility, no effect
+	}
+
+	private String prompt(final RequestFields fields) {
+		final String prompt = fields.string("prompt");
+		if (prompt == null || prompt.isBlank()) throw ApiException.badRequest("invalid_prompt",
+			"'prompt' is required and must not be empty.");
+		if (prompt.length() > config.maxPromptChars()) throw ApiException.badRequest("invalid_prompt",
+			"'prompt' has " + prompt.length() + " characters; the limit is " + config.maxPromptChars() +
+				".");
+		return prompt;
+	}
+
+	private int n(final RequestFields fields) {
+		final Long n = fields.integer("n");
+		if (n == null) return 1;
+		if (n < 1 || n > config.maxN()) throw ApiException.badRequest("invalid_n", "'n' must be between 1 " +
+			"and " + config.maxN() + "; it was " + n + ".");
+		return n.intValue();
+	}
+
+	private long seed(final RequestFields fields) {
+		final Long seed = fields.integer("seed");
+		return seed != null ? seed : SEEDS.nextLong() & Long.MAX_VALUE;
+	}
+
+	private SamplingOptions sampling(final RequestFields fields) {
+		final Long steps = fields.integer("steps");
+		if (steps != null && (steps < 1 || steps > config.maxSteps())) throw ApiException.badRequest(
+			"invalid_steps", "'steps' must be between 1 and " + config.maxSteps() + ".");
+		final Double guidance = fields.number("guidance");
+		if (guidance != null && !(guidance >= 0 && guidance <= 100)) throw ApiException.badRequest(
+			"invalid_guidance", "'guidance' must be between 0 and 100 (1 = no guidance).");
+		final String scheduler = fields.string("scheduler");
+		if (scheduler != null && !SCHEDULERS.contains(scheduler)) throw ApiException.badRequest(
+			"invalid_scheduler", "'scheduler' must be one of " + SCHEDULERS + ".");
+		return new SamplingOptions(steps == null ? null : steps.intValue(), guidance, scheduler);
+	}
+
+}

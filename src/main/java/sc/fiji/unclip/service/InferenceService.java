@@ -1,0 +1,425 @@
+package sc.fiji.unclip.service;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import sc.fiji.unclip.GenerationResult;
+import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.ModelInfo;
+
+/**
+ * The HTTP inference service: OpenAI's Images API ({@code /v1/images/generations}, {@code edits},
+ * {@code variations}, {@code /v1/models}) over one {@link Generator}, plus {@code /health}, progress as
+ * server-sent events and {@code /v1/jobs/{id}/cancel}. Requests wait in a bounded {@link JobQueue} and run
+ * in dynamic batches on one {@link BatchRunner} thread, so the accelerator is never shared by two calls.
+ */
+public final class InferenceService implements AutoCloseable {
+
+	static {
+		// The JDK server closes connections whose request (headers and body) takes longer than this;
+		// it is read once per JVM, so it is set before the first server is made.
+		if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty(
+			"sun.net.httpserver.maxReqTime", System.getProperty("unclip.service.readTimeoutSeconds", "20"));
+	}
+
+	private final ServiceConfig config;
+	private final Generator generator;
+	private final ModelInfo model;
+	private final ApiKey apiKey;
+	private final ImageApiRequests requests;
+	private final JobQueue queue;
+	private final BatchRunner runner;
+	private final Thread runnerThread;
+	private final HttpServer server;
+	private final ExecutorService handlers;
+	private final ScheduledExecutorService timer;
+	private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+	private final AtomicInteger served = new AtomicInteger();
+	private volatile boolean shuttingDown;
+
+	private InferenceService(final ServiceConfig config, final Generator generator) throws IOException {
+		config.requireKeyOffLoopback();
+		this.config = config;
+		this.generator = generator;
+		this.model = generator.model();
+		this.apiKey = config.apiKey() == null ? null : new ApiKey(config.apiKey());
+		this.requests = new ImageApiRequests(config, model);
+		this.queue = new JobQueue(config.queueCapacity(), config.maxBatch(), config.maxBatchWait());
+		this.runner = new BatchRunner(queue, generator);
+		this.runnerThread = new Thread(runner, "unclip-batch-runner");
+		this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "unclip-deadlines"));
+		final AtomicInteger handlerCount = new AtomicInteger();
+		// Each waiting request holds a handler thread; the queue bound keeps their number bounded.
+		this.handlers = Executors.newFixedThreadPool(Math.max(16, 2 * config.queueCapacity() + config
+			.maxBatch() + 8), r -> daemon(r, "unclip-http-" + handlerCount.incrementAndGet()));
+		this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+		server.setExecutor(handlers);
+		server.createContext("/", this::handle);
+	}
+
+	/** Starts the service; the generator stays owned by the caller. */
+	public static InferenceService start(final ServiceConfig config, final Generator generator)
+		throws IOException
+	{
+		final InferenceService service = new InferenceService(config, generator);
+		service.runnerThread.start();
+		service.server.start();
+		return service;
+	}
+
+	/** The port actually bound (useful with port 0). */
+	public int port() {
+		return server.getAddress().getPort();
+	}
+
+	public ModelInfo model() {
+		return model;
+	}
+
+	private static Thread daemon(final Runnable r, final String name) {
+		final Thread t = new Thread(r, name);
+		t.setDaemon(true);
+		return t;
+	}
+
+	// -- routing --
+
+	private void handle(final HttpExchange exchange) {
+		try {
+			try {
+				route(exchange);
+			}
+			catch (final ApiException e) {
+				sendError(exchange, e);
+			}
+			catch (final IOException e) {
+				// The client went away or was too slow (read timeout); nobody to answer.
+			}
+			catch (final RuntimeException e) {
+				sendError(exchange, new ApiException(500, "server_error", "internal_error",
+					"Internal error: " + e, 0));
+			}
+		}
+		finally {
+			try {
+				exchange.close();
+			}
+			catch (final RuntimeException e) {
+				// closing a broken connection
+			}
+		}
+	}
+
+	private void route(final HttpExchange exchange) throws IOException {
+		final String path = exchange.getRequestURI().getPath();
+		final String method = exchange.getRequestMethod();
+		if (path.equals("/health")) {
+			requireMethod(method, "GET");
+			health(exchange);
+			return;
+		}
+		if (apiKey != null && !apiKey.accepts(exchange.getRequestHeaders().getFirst("Authorization")))
+			throw ApiException.unauthorized();
+		switch (path) {
+			case "/v1/models" -> {
+				requireMethod(method, "GET");
+				sendJson(exchange, 200, models());
+			}
+			case "/v1/images/generations" -> {
+				requireMethod(method, "POST");
+				final JsonObject json = jsonBody(exchange);
+				final RequestFields fields = RequestFields.of(json);
+				run(exchange, requests.generation(fields), requests.stream(fields));
+			}
+			case "/v1/images/edits", "/v1/images/variations" -> {
+				requireMethod(method, "POST");
+				final MultipartForm form = multipartBody(exchange);
+				final RequestFields fields = RequestFields.of(form.fields);
+				final Work work = path.endsWith("edits") ? requests.edit(fields, form.files) : requests
+					.variation(fields, form.files);
+				run(exchange, work, requests.stream(fields));
+			}
+			default -> {
+				if (path.startsWith("/v1/jobs/") && path.endsWith("/cancel")) {
+					requireMethod(method, "POST");
+					cancel(exchange, path.substring("/v1/jobs/".length(), path.length() - "/cancel".length()));
+				}
+				else throw new ApiException(404, "invalid_request_error", "not_found", "No endpoint " +
+					path + "; see GET /v1/models, POST /v1/images/generations, /v1/images/edits, " +
+					"/v1/images/variations.", 0);
+			}
+		}
+	}
+
+	private static void requireMethod(final String method, final String expected) {
+		if (!method.equals(expected)) throw new ApiException(405, "invalid_request_error",
+			"method_not_allowed", "Use " + expected + " for this endpoint, not " + method + ".", 0);
+	}
+
+	private JsonObject jsonBody(final HttpExchange exchange) throws IOException {
+		final String type = exchange.getRequestHeaders().getFirst("Content-Type");
+		if (type == null || !type.toLowerCase().startsWith("application/json"))
+			throw ApiException.unsupportedMediaType("Send the request as 'Content-Type: application/json'" +
+				" (it was " + type + ").");
+		final byte[] body = RequestBody.read(exchange, config.maxBodyBytes());
+		try {
+			final JsonElement json = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+			if (!json.isJsonObject()) throw ApiException.badRequest("invalid_json",
+				"The request body must be a JSON object.");
+			return json.getAsJsonObject();
+		}
+		catch (final JsonParseException e) {
+			throw ApiException.badRequest("invalid_json", "The request body is not valid JSON: " + e
+				.getMessage());
+		}
+	}
+
+	private MultipartForm multipartBody(final HttpExchange exchange) throws IOException {
+		final String type = exchange.getRequestHeaders().getFirst("Content-Type");
+		if (type == null || !type.toLowerCase().startsWith("multipart/form-data"))
+			throw ApiException.unsupportedMediaType("Send the request as multipart/form-data with the " +
+				"image as a file part (it was " + type + ").");
+		return MultipartForm.parse(type, RequestBody.read(exchange, config.maxBodyBytes()));
+	}
+
+	// -- endpoints --
+
+	private void health(final HttpExchange exchange) throws IOException {
+		final JsonObject json = new JsonObject();
+		json.addProperty("status", shuttingDown ? "shutting_down" : "ok");
+		json.addProperty("model", model.name());
+		json.addProperty("queued", queue.size());
+		json.addProperty("running", runner.running.get());
+		json.addProperty("served", served.get());
+		sendJson(exchange, shuttingDown ? 503 : 200, json);
+	}
+
+	private JsonObject models() {
+		final JsonObject entry = new JsonObject();
+		entry.addProperty("id", model.name());
+		entry.addProperty("object", "model");
+		entry.addProperty("created", 0);
+		entry.addProperty("owned_by", "unclip");
+		final JsonObject unclip = new JsonObject();
+		unclip.addProperty("kind", model.kind());
+		unclip.addProperty("sha256", model.sha256());
+		unclip.addProperty("resolution", model.resolution());
+		unclip.addProperty("default_steps", model.defaultSteps());
+		unclip.addProperty("default_guidance", model.defaultGuidance());
+		unclip.addProperty("default_scheduler", model.defaultScheduler());
+		entry.add("unclip", unclip);
+		final JsonArray data = new JsonArray();
+		data.add(entry);
+		final JsonObject json = new JsonObject();
+		json.addProperty("object", "list");
+		json.add("data", data);
+		return json;
+	}
+
+	private void cancel(final HttpExchange exchange, final String id) throws IOException {
+		final Job job = jobs.get(id);
+		if (job == null) throw new ApiException(404, "invalid_request_error", "job_not_found", "No running " +
+			"or waiting job '" + id + "' (it may have finished already).", 0);
+		job.cancel(ApiException.cancelled("cancelled through /v1/jobs/" + id + "/cancel"));
+		final JsonObject json = new JsonObject();
+		json.addProperty("id", id);
+		json.addProperty("status", "cancelled");
+		sendJson(exchange, 200, json);
+	}
+
+	private void run(final HttpExchange exchange, final Work work, final boolean stream)
+		throws IOException
+	{
+		final boolean wantsEvents = stream || "text/event-stream".equals(exchange.getRequestHeaders()
+			.getFirst("Accept"));
+		if (shuttingDown) throw ApiException.shuttingDown();
+		final Job job = new Job(UUID.randomUUID().toString(), work, Instant.now().plus(config.deadline()));
+		final LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>(256);
+		if (wantsEvents) job.addListener((stage, step, total) -> {
+			final JsonObject p = new JsonObject();
+			p.addProperty("stage", stage);
+			p.addProperty("step", step);
+			p.addProperty("total", total);
+			events.offer(p); // a slow reader loses progress events, never blocks the generator
+		});
+		jobs.put(job.id, job);
+		try {
+			if (!queue.offer(job)) {
+				if (shuttingDown) throw ApiException.shuttingDown();
+				final int waitImages = queue.size() + runner.running.get();
+				throw ApiException.queueFull(Math.max(1, runner.secondsPerImage() * Math.max(1, waitImages) /
+					Math.max(1, config.maxBatch())));
+			}
+			final ScheduledFuture<?> deadline = timer.schedule(() -> job.cancel(ApiException
+				.deadlineExceeded(config.deadline().toSeconds())), config.deadline().toMillis(),
+				TimeUnit.MILLISECONDS);
+			try {
+				exchange.getResponseHeaders().set("X-Unclip-Job", job.id);
+				if (wantsEvents) streamJob(exchange, job, events);
+				else sendJson(exchange, 200, response(await(job)));
+			}
+			finally {
+				deadline.cancel(false);
+			}
+		}
+		finally {
+			jobs.remove(job.id);
+		}
+	}
+
+	private GenerationResult await(final Job job) {
+		try {
+			return job.outcome.get();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			job.cancel(ApiException.shuttingDown());
+			throw ApiException.shuttingDown();
+		}
+		catch (final ExecutionException e) {
+			if (e.getCause() instanceof ApiException api) throw api;
+			throw new ApiException(500, "server_error", "generation_failed", "Generation failed: " + e
+				.getCause(), 0);
+		}
+	}
+
+	private void streamJob(final HttpExchange exchange, final Job job,
+		final LinkedBlockingQueue<JsonObject> events) throws IOException
+	{
+		exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+		exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+		exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
+		exchange.sendResponseHeaders(200, 0);
+		final EventStream stream = new EventStream(exchange.getResponseBody());
+		try {
+			final JsonObject started = new JsonObject();
+			started.addProperty("id", job.id);
+			stream.send("job", started);
+			while (true) {
+				final JsonObject progress = events.poll(500, TimeUnit.MILLISECONDS);
+				if (progress != null) stream.send("progress", progress);
+				else if (job.isFinished()) break;
+				else stream.keepAlive();
+			}
+			for (JsonObject p; (p = events.poll()) != null;)
+				stream.send("progress", p);
+			try {
+				stream.send("result", response(await(job)));
+			}
+			catch (final ApiException e) {
+				final JsonObject error = e.toJson();
+				error.getAsJsonObject("error").addProperty("status", e.status);
+				stream.send("error", error);
+			}
+		}
+		catch (final IOException e) {
+			job.cancel(ApiException.cancelled("the client disconnected"));
+			throw e;
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			job.cancel(ApiException.shuttingDown());
+		}
+	}
+
+	private JsonObject response(final GenerationResult result) {
+		final Map<String, String> provenance = result.provenance().toMap();
+		final JsonArray data = new JsonArray();
+		for (final var image : result.images()) {
+			final JsonObject item = new JsonObject();
+			item.addProperty("b64_json", Base64.getEncoder().encodeToString(PngImages.encode(image,
+				provenance)));
+			data.add(item);
+		}
+		final JsonObject unclip = new JsonObject();
+		provenance.forEach(unclip::addProperty);
+		final JsonArray warnings = new JsonArray();
+		result.warnings().forEach(warnings::add);
+		unclip.add("warnings", warnings);
+		final JsonObject json = new JsonObject();
+		json.addProperty("created", Instant.now().getEpochSecond());
+		json.add("data", data);
+		json.add("unclip", unclip);
+		served.incrementAndGet();
+		return json;
+	}
+
+	// -- responses --
+
+	private static void sendError(final HttpExchange exchange, final ApiException e) {
+		try {
+			if (e.retryAfterSeconds > 0) exchange.getResponseHeaders().set("Retry-After", Integer.toString(
+				e.retryAfterSeconds));
+			sendJson(exchange, e.status, e.toJson());
+		}
+		catch (final IOException | RuntimeException ignored) {
+			// headers already sent or client gone
+		}
+	}
+
+	private static void sendJson(final HttpExchange exchange, final int status, final JsonObject json)
+		throws IOException
+	{
+		final byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders(status, body.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(body);
+		}
+	}
+
+	// -- shutdown --
+
+	/**
+	 * Graceful shutdown: refuses new work (503), lets waiting and running jobs finish for up to the grace
+	 * period, cancels what is left, then closes the server. The generator is not closed.
+	 */
+	@Override
+	public void close() {
+		shuttingDown = true;
+		queue.close();
+		final long until = System.nanoTime() + config.shutdownGrace().toNanos();
+		try {
+			runnerThread.join(Math.max(1, config.shutdownGrace().toMillis()));
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		for (final Job job : queue.drain())
+			job.cancel(ApiException.shuttingDown());
+		for (final Job job : jobs.values())
+			job.cancel(ApiException.shuttingDown());
+		try {
+			runnerThread.join(10_000);
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		server.stop((int) Math.max(0, Math.min(2, (until - System.nanoTime()) / 1_000_000_000L)));
+		handlers.shutdownNow();
+		timer.shutdownNow();
+	}
+}

@@ -1,0 +1,121 @@
+package sc.fiji.unclip.service;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.UnclipException;
+
+/**
+ * {@code serve [--host 127.0.0.1] [--port 8080] [--model DIR] [--api-key-file F]}: runs the
+ * {@link InferenceService} until the process is stopped (SIGTERM/Ctrl-C shut it down gracefully). The API key
+ * comes from {@code UNCLIP_API_KEY} or a file, so that it does not show in other users' process lists;
+ * {@code --api-key KEY} exists for quick tests only.
+ */
+public final class ServeCommand {
+
+	private static final String USAGE = "usage: serve [--host 127.0.0.1] [--port 8080] [--model DIR] " +
+		"[--api-key-file FILE] [--queue 16] [--max-batch 8] [--batch-wait-ms 25] [--deadline-s 300] " +
+		"[--max-body-mb 32]  (API key also from env UNCLIP_API_KEY)";
+
+	private ServeCommand() {}
+
+	public static void main(final String[] args) {
+		try {
+			run(args);
+		}
+		catch (final UnclipException e) {
+			System.err.println(e.getMessage());
+			System.exit(2);
+		}
+		catch (final IOException e) {
+			System.err.println("Cannot start the service: " + e.getMessage());
+			System.exit(1);
+		}
+	}
+
+	static void run(final String[] args) throws IOException {
+		ServiceConfig config = ServiceConfig.defaults();
+		String host = config.host();
+		int port = config.port();
+		Path modelDir = null;
+		String key = System.getenv("UNCLIP_API_KEY");
+		int queue = config.queueCapacity(), batch = config.maxBatch();
+		long batchWaitMs = config.maxBatchWait().toMillis(), deadlineS = config.deadline().toSeconds();
+		long maxBodyMb = config.maxBodyBytes() >> 20;
+		for (int i = 0; i < args.length; i++) {
+			final String flag = args[i];
+			if (flag.equals("--help") || flag.equals("-h")) {
+				System.out.println(USAGE);
+				return;
+			}
+			if (i + 1 >= args.length) throw new UnclipException(flag + " needs a value. " + USAGE);
+			final String value = args[++i];
+			switch (flag) {
+				case "--host" -> host = value;
+				case "--port" -> port = integer(flag, value);
+				case "--model" -> modelDir = Path.of(value);
+				case "--api-key" -> key = value;
+				case "--api-key-file" -> key = readKey(Path.of(value));
+				case "--queue" -> queue = integer(flag, value);
+				case "--max-batch" -> batch = integer(flag, value);
+				case "--batch-wait-ms" -> batchWaitMs = integer(flag, value);
+				case "--deadline-s" -> deadlineS = integer(flag, value);
+				case "--max-body-mb" -> maxBodyMb = integer(flag, value);
+				default -> throw new UnclipException("Unknown option " + flag + ". " + USAGE);
+			}
+		}
+		config = config.withAddress(host, port).withApiKey(key == null || key.isBlank() ? null : key)
+			.withQueue(queue, batch, Duration.ofMillis(batchWaitMs)).withTimeouts(Duration.ofSeconds(
+				deadlineS), config.readTimeout()).withMaxBodyBytes(maxBodyMb << 20);
+		config.requireKeyOffLoopback(); // before loading the model: fail fast
+		final Generator generator = EngineLoader.open(modelDir);
+		final InferenceService service;
+		try {
+			service = InferenceService.start(config, generator);
+		}
+		catch (final IOException | RuntimeException e) {
+			generator.close();
+			throw e;
+		}
+		final CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			service.close();
+			generator.close();
+			stopped.countDown();
+		}, "unclip-shutdown"));
+		System.out.println("unCLIP service on http://" + config.host() + ":" + service.port() +
+			" serving model '" + service.model().name() + "'" + (config.apiKey() == null
+				? " (no API key: loopback only)" : " (API key required)"));
+		try {
+			stopped.await();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static int integer(final String flag, final String value) {
+		try {
+			return Integer.parseInt(value);
+		}
+		catch (final NumberFormatException e) {
+			throw new UnclipException(flag + " must be an integer, not '" + value + "'.");
+		}
+	}
+
+	private static String readKey(final Path file) {
+		try {
+			final String key = Files.readString(file, StandardCharsets.UTF_8).strip();
+			if (key.isEmpty()) throw new UnclipException("The API key file " + file + " is empty.");
+			return key;
+		}
+		catch (final IOException e) {
+			throw new UnclipException("Cannot read the API key file " + file + ": " + e.getMessage(), e);
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package sc.fiji.unclip.service;
+
+import sc.fiji.unclip.InpaintRequest;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.TextToImageRequest;
+import sc.fiji.unclip.VariationRequest;
+
+/** What one HTTP request asks the generator to do: one of the three {@code Generator} calls. */
+sealed interface Work {
+
+	int images();
+
+	long seed();
+
+	/**
+	 * Requests with equal keys may run through the network as one batch; null when this kind of work is
+	 * always run alone.
+	 */
+	Object batchKey();
+
+	record TextToImage(TextToImageRequest request) implements Work {
+
+		@Override
+		public int images() {
+			return request.n();
+		}
+
+		@Override
+		public long seed() {
+			return request.seed();
+		}
+
+		@Override
+		public Object batchKey() {
+			final SamplingOptions s = request.sampling();
+			return new BatchKey("text-to-image", s.steps(), s.guidance(), s.scheduler());
+		}
+	}
+
+	record Variation(VariationRequest request) implements Work {
+
+		@Override
+		public int images() {
+			return request.n();
+		}
+
+		@Override
+		public long seed() {
+			return request.seed();
+		}
+
+		@Override
+		public Object batchKey() {
+			return null;
+		}
+	}
+
+	record Inpaint(InpaintRequest request) implements Work {
+
+		@Override
+		public int images() {
+			return request.n();
+		}
+
+		@Override
+		public long seed() {
+			return request.seed();
+		}
+
+		@Override
+		public Object batchKey() {
+			return null;
+		}
+	}
+
+	/** Same mode and same sampling settings: the network can run them side by side. */
+	record BatchKey(String mode, Integer steps, Double guidance, String scheduler) {}
+}
