@@ -1,0 +1,218 @@
+"""Measures a bundle on the shapes world and writes its EVAL.md: a pixel analyser that does not use the model
+(shape colour, background colour, shape kind, rough position) and CLIP retrieval accuracy, for held-in and
+held-out captions, plus parameter counts, training time and per-image generation time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .export import DEFAULT_OUT
+from .reference import Bundle, NamedNoise, Request, run, to_uint8
+from .world import World, to_model_range
+
+
+@dataclass(frozen=True)
+class Analysis:
+    background: str
+    colour: str | None
+    kind: str | None
+    position: str | None
+
+
+class PixelAnalyser:
+    """Reads an image of the world without any model: every pixel takes its nearest palette colour; the
+    background is the most common colour of the border, the shape the most common other colour; its kind comes
+    from how much of its bounding box it fills and how its width grows from top to bottom; its position is the
+    named position nearest to its centroid."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.palette = world.palette()
+
+    def labels(self, image: np.ndarray) -> np.ndarray:
+        d = ((image[:, :, None, :].astype(np.float32) - self.palette[None, None]) ** 2).sum(-1)
+        return d.argmin(-1)
+
+    def analyse(self, image: np.ndarray) -> Analysis:
+        names = self.world.colour_names
+        lab = self.labels(image)
+        border = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+        bg = int(np.bincount(border, minlength=len(names)).argmax())
+        counts = np.bincount(lab[lab != bg].ravel(), minlength=len(names))
+        if counts.sum() < 4:
+            return Analysis(names[bg], None, None, None)
+        colour = int(counts.argmax())
+        mask = lab == colour
+        ys, xs = np.nonzero(mask)
+        h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+        fill = mask.sum() / float(h * w)
+        rows = mask[ys.min():ys.max() + 1].sum(1)
+        third = max(1, len(rows) // 3)
+        taper = rows[-third:].mean() / max(rows[:third].mean(), 1e-6)  # bottom width / top width
+        if taper > 2.0:
+            kind = "triangle"
+        elif fill > 0.92:
+            kind = "square"
+        else:
+            kind = "circle"
+        cx, cy = xs.mean() + 0.5, ys.mean() + 0.5
+        position = min(self.world.positions, key=lambda p: (self.world.positions[p][0] - cx) ** 2
+                       + (self.world.positions[p][1] - cy) ** 2)
+        return Analysis(names[bg], names[colour], kind, position)
+
+
+def single_shape_captions(world: World, rng: np.random.Generator, n: int, mode: str):
+    scenes, captions = [], []
+    while len(scenes) < n:
+        s = world.sample_scene(rng, mode)
+        if len(s.shapes) == 1:
+            scenes.append(s)
+            captions.append(world.caption(rng, s))
+    return scenes, captions
+
+
+class ClipJudge:
+    """CLIP retrieval: which of the captions "a {colour} {shape} on a {bg} background", over every triple of
+    the world, is nearest to the image embedding."""
+
+    def __init__(self, bundle: Bundle, world: World) -> None:
+        self.bundle = bundle
+        self.triples = [(c, k, b) for c in world.colour_names for k in world.kinds for b in world.colour_names if c != b]
+        ids = bundle.tokenize([f"a {c} {k} on a {b} background" for c, k, b in self.triples])
+        with torch.no_grad():
+            self.text = bundle.components["text_encoder"](ids)[0]
+
+    def classify(self, images_u8: np.ndarray) -> list[tuple[str, str, str]]:
+        with torch.no_grad():
+            emb = self.bundle.components["image_encoder"](torch.from_numpy(to_model_range(images_u8)))
+        return [self.triples[i] for i in (emb @ self.text.T).argmax(1).tolist()]
+
+
+def score(world: World, analyser: PixelAnalyser, judge: ClipJudge, captions: list[str], images: np.ndarray) -> dict:
+    hits = {"colour": 0, "background": 0, "kind": 0, "all three": 0, "position": 0, "clip": 0}
+    positioned = 0
+    for caption, image, clip_triple in zip(captions, images, judge.classify(images)):
+        want = world.parse_caption(caption)
+        shape = want.shapes[0]
+        got = analyser.analyse(image)
+        c, b, k = got.colour == shape.colour, got.background == want.background, got.kind == shape.kind
+        hits["colour"] += c
+        hits["background"] += b
+        hits["kind"] += k
+        hits["all three"] += c and b and k
+        hits["clip"] += clip_triple == (shape.colour, shape.kind, want.background)
+        if shape.position is not None:
+            positioned += 1
+            hits["position"] += got.position == shape.position
+    n = len(captions)
+    out = {key: hits[key] / n for key in hits if key != "position"}
+    out["position"] = hits["position"] / positioned if positioned else float("nan")
+    out["n"] = n
+    return out
+
+
+def generate(bundle: Bundle, captions: list[str], seed: int, steps: int | None, guidance: float | None,
+             scheduler: str | None) -> tuple[np.ndarray, float]:
+    images, t0 = [], time.perf_counter()
+    for i, caption in enumerate(captions):
+        trace = run(bundle, Request("text", caption, 1, steps, guidance, scheduler), NamedNoise(seed + i))
+        images.append(to_uint8(trace["image"])[0])
+    return np.stack(images), (time.perf_counter() - t0) / max(1, len(captions))
+
+
+def pct(x: float) -> str:
+    return "n/a" if x != x else f"{100 * x:.1f}%"
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="unclip_tools evaluate", description=__doc__)
+    ap.add_argument("--bundle", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--n", type=int, default=60, help="captions per set (held-in, held-out)")
+    ap.add_argument("--seed", type=int, default=1000)
+    ap.add_argument("--steps", type=int)
+    ap.add_argument("--guidance", type=float)
+    ap.add_argument("--prior-guidance", type=float, help="override the prior stage's guidance")
+    ap.add_argument("--scheduler")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-write", action="store_true", help="print only, do not write EVAL.md")
+    ap.add_argument("--sheet", type=Path, help="write the generated held-in images as one PNG")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    bundle, world = Bundle(args.bundle), World()
+    if args.prior_guidance is not None:
+        bundle.manifest["stages"]["prior"]["guidance"] = args.prior_guidance
+    analyser, judge = PixelAnalyser(world), ClipJudge(bundle, world)
+    rng = np.random.default_rng(args.seed)
+    results = {}
+    for mode in ("train", "held_out"):
+        scenes, captions = single_shape_captions(world, rng, args.n, mode)
+        truth = score(world, analyser, judge, captions, world.render(scenes))
+        images, per_image = generate(bundle, captions, args.seed, args.steps, args.guidance, args.scheduler)
+        results[mode] = {"truth": truth, "generated": score(world, analyser, judge, captions, images),
+                         "seconds_per_image": per_image}
+        if args.sheet and mode == "train":
+            from PIL import Image
+            Image.fromarray(np.concatenate([np.concatenate(list(images[i:i + 10]), 1)
+                                            for i in range(0, len(images) - 9, 10)], 0)).save(args.sheet)
+        print(mode, json.dumps(results[mode]))
+    m = bundle.manifest
+    steps = args.steps or m["defaults"]["steps"]
+    guidance = args.guidance if args.guidance is not None else m["defaults"]["guidance"]
+    scheduler = args.scheduler or m["defaults"]["scheduler"]
+    if args.no_write:
+        return
+    prov = m["provenance"]
+    training = prov.get("training") or {}
+    lines = [
+        f"# Evaluation of `{m['name']}`",
+        "",
+        f"Written by `python -m unclip_tools evaluate` (seed {args.seed}, {args.n} single-shape captions per set, one "
+        f"image per caption). Sampling: scheduler `{scheduler}`, decoder {steps} steps, guidance {guidance}; prior "
+        f"{m['stages']['prior']['steps']} steps, guidance {m['stages']['prior']['guidance']}; upsampler "
+        f"{m['stages']['upsampler']['steps']} steps.",
+        "",
+        "Pixel analyser: no model; nearest-palette labels, background = border mode, shape = most common other colour, "
+        "kind from bounding-box fill and taper, position from the centroid (only scored where the caption names one). "
+        "CLIP retrieval: the bundle's own CLIP picks, among the captions `a {colour} {shape} on a {bg} background` for "
+        f"all {len(judge.triples)} triples, the one nearest to the image; correct when it is the caption's triple.",
+        "",
+        "| set | images | shape colour | background | shape kind | all three | position | CLIP retrieval |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for mode, label in (("train", "held-in"), ("held_out", "held-out")):
+        for src in ("generated", "truth"):
+            r = results[mode][src]
+            name = f"{label}, {'generated' if src == 'generated' else 'rendered ground truth'}"
+            lines.append(f"| {name} | {r['n']} | {pct(r['colour'])} | {pct(r['background'])} | {pct(r['kind'])} | "
+                         f"{pct(r['all three'])} | {pct(r['position'])} | {pct(r['clip'])} |")
+    held_out = ", ".join("/".join(t) for t in prov.get("held_out", []))
+    lines += [
+        "",
+        f"Held-out colour/shape/background triples (never rendered in training): {held_out}.",
+        "",
+        "## Model",
+        "",
+        "| component | parameters | file size |",
+        "|---|---|---|",
+    ]
+    for name, comp in m["components"].items():
+        size = (bundle.folder / comp["file"]).stat().st_size
+        lines.append(f"| {name} | {comp.get('parameters', 0):,} | {size / 1e6:.1f} MB |")
+    lines += ["", "## Training", "", f"- Where: {prov.get('trained_on', 'unknown')}",
+              f"- Command: `{prov.get('command', '')}`", f"- Seed: {prov.get('seed')}, torch {training.get('torch', prov.get('torch'))}"]
+    for stage, info in (training.get("stages") or {}).items():
+        lines.append(f"- {stage}: {info['steps']} steps in {info['seconds'] / 60:.1f} min")
+    if training.get("total_seconds"):
+        lines.append(f"- Total: {training['total_seconds'] / 60:.1f} min")
+    lines += ["", "## Generation time", "",
+              f"{results['train']['seconds_per_image']:.2f} s per image (text to image, batch 1, Python reference "
+              f"pipeline over the TorchScript files, {args.threads} CPU threads, on a shared 2-core machine).", ""]
+    (bundle.folder / "EVAL.md").write_text("\n".join(lines))
+    print(f"wrote {bundle.folder / 'EVAL.md'}")
