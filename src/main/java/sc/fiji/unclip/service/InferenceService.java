@@ -39,10 +39,12 @@ import sc.fiji.unclip.ModelInfo;
 public final class InferenceService implements AutoCloseable {
 
 	static {
-		// The JDK server closes connections whose request (headers and body) takes longer than this;
-		// it is read once per JVM, so it is set before the first server is made.
+		// The JDK server closes connections whose request (headers and body) takes longer than this, so
+		// a client trickling its body ties up one connection for a bounded time. The JDK reads it once per
+		// JVM (at the first server), hence a JVM-wide setting rather than a per-service one.
 		if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty(
-			"sun.net.httpserver.maxReqTime", System.getProperty("unclip.service.readTimeoutSeconds", "20"));
+			"sun.net.httpserver.maxReqTime", Long.toString(ServiceConfig.defaults().readTimeout()
+				.toSeconds()));
 	}
 
 	private final ServiceConfig config;

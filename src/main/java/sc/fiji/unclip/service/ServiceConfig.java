@@ -16,7 +16,8 @@ import sc.fiji.unclip.UnclipException;
  * @param maxBatch most images run through the network in one call
  * @param maxBatchWait how long the first request of a batch waits for others to join
  * @param deadline longest a request may wait and run before it is cancelled (504)
- * @param readTimeout longest a client may take to send its request (slow clients are closed)
+ * @param readTimeout longest a client may take to send its request (slow clients are closed); JVM-wide:
+ *          the first service started in a JVM sets it (the JDK server reads it once)
  * @param maxBodyBytes largest request body (413 beyond)
  * @param maxPixels largest input image, width times height
  * @param maxPromptChars longest prompt
@@ -31,7 +32,7 @@ public record ServiceConfig(String host, int port, String apiKey, int queueCapac
 
 	public static ServiceConfig defaults() {
 		return new ServiceConfig("127.0.0.1", 8080, null, 16, 8, Duration.ofMillis(25), Duration
-			.ofMinutes(5), Duration.ofSeconds(20), 32L << 20, 4096L * 4096, 1000, 10, 250, Duration
+			.ofMinutes(5), Duration.ofSeconds(15), 32L << 20, 4096L * 4096, 1000, 10, 250, Duration
 				.ofSeconds(30));
 	}
 
