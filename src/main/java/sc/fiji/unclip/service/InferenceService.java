@@ -375,6 +375,8 @@ public final class InferenceService implements AutoCloseable {
 		try {
 			if (e.retryAfterSeconds > 0) exchange.getResponseHeaders().set("Retry-After", Integer.toString(
 				e.retryAfterSeconds));
+			// the unread rest of an oversized body must not be taken for the next request
+			if (e.status == 413) exchange.getResponseHeaders().set("Connection", "close");
 			sendJson(exchange, e.status, e.toJson());
 		}
 		catch (final IOException | RuntimeException ignored) {
