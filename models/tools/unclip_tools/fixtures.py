@@ -76,12 +76,35 @@ def write_case(bundle: Bundle, folder: Path, name: str, spec: tuple, world: Worl
     return sum(p.stat().st_size for p in out.iterdir())
 
 
+TOKENIZER_TEXTS = [
+    "a small red circle on a blue background",
+    "Blue background with a LARGE green triangle in the top left!",
+    "  spaces\tand\nnewlines   everywhere  ",
+    "don't stop: it's 2024, isn't it? 3.14159",
+    "café naïve façade über straße",
+    "日本語のテキスト 中文 한국어",
+    "emoji 🎨🖌️ and symbols © ® ™ — – …",
+    "",
+    "word " * 120,
+]
+
+
+def write_tokenizer_cases(bundle: Bundle, folder: Path) -> None:
+    """Texts and the ids the bundle's tokenizer gives them (padded to 77 with 49407), for Java's tokenizer test."""
+    out = folder / "tokenizer"
+    out.mkdir(parents=True, exist_ok=True)
+    ids = bundle.tokenize(TOKENIZER_TEXTS).tolist()
+    cases = [{"text": t, "ids": i} for t, i in zip(TOKENIZER_TEXTS, ids)]
+    (out / "cases.json").write_text(json.dumps(cases, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="unclip_tools fixtures", description=__doc__)
     ap.add_argument("--bundle", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--out", type=Path, default=DEFAULT_FIXTURES)
     args = ap.parse_args(argv)
     bundle, world = Bundle(args.bundle), World()
+    write_tokenizer_cases(bundle, args.out)
     total = 0
     for name, spec in CASES.items():
         size = write_case(bundle, args.out, name, spec, world)
