@@ -61,3 +61,13 @@ def test_committed_fixtures_are_the_reference_output_of_the_committed_bundle(bun
     assert sorted(old.files) == sorted(new.files)
     for k in old.files:
         np.testing.assert_allclose(new[k], old[k], atol=1e-5, err_msg=k)
+
+
+def test_scheduler_draws_exactly_the_recorded_step_noise():
+    """diffusers' DDPM/UnCLIP step draws its noise with randn_tensor(shape, generator); the generator NamedNoise
+    hands over must reproduce the tensor it recorded under the step's name."""
+    from diffusers.utils.torch_utils import randn_tensor
+    noise = NamedNoise(3)
+    recorded = noise.draw("decoder.step.2", (2, 3, 16, 16))
+    assert torch.equal(randn_tensor((2, 3, 16, 16), generator=noise.generator("decoder.step.2")), recorded)
+    assert not torch.equal(noise.draw("decoder.step.3", (2, 3, 16, 16)), recorded)
