@@ -103,14 +103,30 @@ class ImagesApiTest {
 		final ServiceFixture.Reply withMask = fixture.postForm("/v1/images/edits", new ServiceFixture.Form()
 			.file("image", image).file("mask", ServiceFixture.png(16, 16, 0xffffffff, false)).field("prompt",
 				"a blue square").field("seed", 9).field("steps", 1));
-		assertArrayEquals(expected("a blue square", 9), withMask.images().get(0));
+		final long everywhere = SeededPatternGenerator.maskChecksum(net.imglib2.img.array.ArrayImgs
+			.unsignedBytes(filled(16 * 16, 255), 16, 16));
+		assertArrayEquals(expected("a blue square:" + checksumOf(0xff00ff00) + ":" + everywhere, 9),
+			withMask.images().get(0));
 		final ServiceFixture.Reply transparentImage = fixture.postForm("/v1/images/edits",
 			new ServiceFixture.Form().file("image", ServiceFixture.png(16, 16, 0x00000000, true)).field(
 				"prompt", "a blue square").field("seed", 9).field("steps", 1));
-		assertEquals(1, transparentImage.images().size());
+		assertArrayEquals(expected("a blue square:" + checksumOf(0) + ":" + everywhere, 9),
+			transparentImage.images().get(0));
 		final ServiceFixture.Reply opaqueNoMask = fixture.postForm("/v1/images/edits",
 			new ServiceFixture.Form().file("image", image).field("prompt", "a blue square"));
 		opaqueNoMask.assertError(400, "missing_mask");
+	}
+
+	private static byte[] filled(final int length, final int value) {
+		final byte[] bytes = new byte[length];
+		java.util.Arrays.fill(bytes, (byte) value);
+		return bytes;
+	}
+
+	private static long checksumOf(final int argb) {
+		final int[] pixels = new int[16 * 16];
+		java.util.Arrays.fill(pixels, argb);
+		return SeededPatternGenerator.checksum(net.imglib2.img.array.ArrayImgs.argbs(pixels, 16, 16));
 	}
 
 	@Test

@@ -28,13 +28,13 @@ import sc.fiji.unclip.VariationRequest;
  * {@code steps x stepMillis} and honours cancellation between steps, like the engine. Records the batches
  * it ran. Tests of what the service computes use the real engine ({@link RealEngine}).
  */
-final class SeededPatternGenerator implements Generator {
+public final class SeededPatternGenerator implements Generator {
 
-	static final int SIZE = 16;
+	public static final int SIZE = 16;
 	private final long stepMillis;
-	final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+	public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
 
-	SeededPatternGenerator(final long stepMillis) {
+	public SeededPatternGenerator(final long stepMillis) {
 		this.stepMillis = stepMillis;
 	}
 
@@ -44,7 +44,7 @@ final class SeededPatternGenerator implements Generator {
 		return 0xff000000 | (int) (h ^ (h >>> 29)) & 0xffffff;
 	}
 
-	static Img<ARGBType> image(final String prompt, final long seed) {
+	public static Img<ARGBType> image(final String prompt, final long seed) {
 		final int[] argb = new int[SIZE * SIZE];
 		for (int y = 0; y < SIZE; y++)
 			for (int x = 0; x < SIZE; x++)
@@ -117,13 +117,23 @@ final class SeededPatternGenerator implements Generator {
 		final Cancellation cancellation)
 	{
 		denoise(request.sampling(), progress, cancellation);
-		return result("inpaint", request.prompt(), request.seed(), request.n(), request.sampling(), 1, 1);
+		return result("inpaint", request.prompt() + ":" + checksum(request.image()) + ":" + maskChecksum(
+			request.mask()), request.seed(), request.n(), request.sampling(), 1, 1);
 	}
 
-	static long checksum(final RandomAccessibleInterval<ARGBType> image) {
+	public static long checksum(final RandomAccessibleInterval<ARGBType> image) {
 		long sum = 0;
 		for (final ARGBType p : Views.flatIterable(image))
 			sum = sum * 31 + (p.get() & 0xffffff);
+		return sum;
+	}
+
+	public static long maskChecksum(
+		final RandomAccessibleInterval<net.imglib2.type.numeric.integer.UnsignedByteType> mask)
+	{
+		long sum = 0;
+		for (final var p : Views.flatIterable(mask))
+			sum = sum * 31 + (p.get() != 0 ? 1 : 0);
 		return sum;
 	}
 
