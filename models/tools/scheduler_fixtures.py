@@ -75,6 +75,8 @@ CASES: dict[str, list[tuple[str, dict, int, tuple[int, ...]]]] = {
         ("tiny_prior_25", TINY_PRIOR, 25, BIG),
         ("tiny_decoder_1", TINY_DECODER, 1, BIG),
         ("tiny_decoder_50", TINY_DECODER, 50, SMALL),
+        ("tiny_decoder_lambda_clipped_7", {**TINY_DECODER, "lambda_min_clipped": -5.1}, 7, BIG),
+        ("tiny_decoder_lambda_clipped_25", {**TINY_DECODER, "lambda_min_clipped": -5.1}, 25, BIG),
         ("kandinsky22_leading_offset_25", KANDINSKY22, 25, BIG),
         ("scaled_linear_vpred_7", {**SCALED, "prediction_type": "v_prediction"}, 7, BIG),
         ("defaults_linspace_14", {}, 14, BIG),
@@ -119,6 +121,16 @@ def learned(name: str, scheduler) -> bool:
     return name in ("ddpm", "unclip") and scheduler.config.get("variance_type") == "learned_range"
 
 
+def oracle(s, config: dict, t: int, x_t: torch.Tensor, x0: torch.Tensor, error: torch.Tensor) -> torch.Tensor:
+    """A model that knows the clean sample x0, give or take ``error``, in the config's prediction type: keeps the
+    samples in a realistic range (random outputs would drift to magnitudes where float32 ulps exceed 1e-6)."""
+    a = s.alphas_cumprod[t].double()
+    eps = (x_t.double() - a.sqrt() * x0) / (1 - a).sqrt()
+    kind = config.get("prediction_type", "epsilon")
+    out = {"epsilon": eps, "sample": x0.double(), "v_prediction": a.sqrt() * eps - (1 - a).sqrt() * x0}[kind]
+    return (out + error).float()
+
+
 def trace(name: str, config: dict, steps: int, shape: tuple[int, ...], seed: int) -> dict:
     s = make(name, config)
     s.set_timesteps(steps)
@@ -126,12 +138,14 @@ def trace(name: str, config: dict, steps: int, shape: tuple[int, ...], seed: int
     noise_gen = torch.Generator().manual_seed(seed + 1)
     sample = torch.randn(shape, generator=data) * s.init_noise_sigma
     init_sample = sample
+    target = torch.rand(shape, generator=data) * 2 - 1  # the x_0 the "model" steers towards
     two = learned(name, s)
     out_shape = (shape[0], shape[1] * 2, *shape[2:]) if two else shape
     timesteps = [int(t) for t in s.timesteps]
     records = []
     for i, t in enumerate(s.timesteps):
         model_output = torch.randn(out_shape, generator=data)
+        model_output[:, :shape[1]] = oracle(s, config, int(t), sample, target, 0.05 * model_output[:, :shape[1]])
         if two:  # the second half is the variance interpolation value v in [-1, 1]
             model_output[:, shape[1]:] = torch.tanh(model_output[:, shape[1]:])
         before = noise_gen.get_state()

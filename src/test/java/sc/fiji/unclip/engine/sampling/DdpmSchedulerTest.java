@@ -1,0 +1,23 @@
+package sc.fiji.unclip.engine.sampling;
+
+import com.google.gson.JsonObject;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link DdpmScheduler} against diffusers' fixtures (models/tools/scheduler_fixtures.py). */
+class DdpmSchedulerTest {
+
+	static Stream<Arguments> cases() {
+		return DiffusersFixtures.cases("ddpm.json");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("cases")
+	void everyStepMatchesDiffusers(final String name, final JsonObject fixture) {
+		DiffusersFixtures.assertMatches(Schedulers.create("ddpm", fixture.getAsJsonObject("config")), fixture);
+	}
+}
