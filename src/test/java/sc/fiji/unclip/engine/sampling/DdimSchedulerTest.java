@@ -18,6 +18,6 @@ class DdimSchedulerTest {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("cases")
 	void everyStepMatchesDiffusers(final String name, final JsonObject fixture) {
-		DiffusersFixtures.assertMatches(Schedulers.create("ddim", fixture.getAsJsonObject("config")), fixture);
+		DiffusersFixtures.assertMatches(name, Schedulers.create("ddim", fixture.getAsJsonObject("config")), fixture);
 	}
 }

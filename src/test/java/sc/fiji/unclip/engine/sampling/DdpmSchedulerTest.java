@@ -18,6 +18,6 @@ class DdpmSchedulerTest {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("cases")
 	void everyStepMatchesDiffusers(final String name, final JsonObject fixture) {
-		DiffusersFixtures.assertMatches(Schedulers.create("ddpm", fixture.getAsJsonObject("config")), fixture);
+		DiffusersFixtures.assertMatches(name, Schedulers.create("ddpm", fixture.getAsJsonObject("config")), fixture);
 	}
 }

@@ -78,7 +78,9 @@ final class DiffusersFixtures {
 	}
 
 	/** Runs the whole case through {@code scheduler} and asserts diffusers' results step by step. */
-	static void assertMatches(final Scheduler scheduler, final JsonObject c) {
+	static void assertMatches(final String name, final Scheduler scheduler, final JsonObject c) {
+		float worst = 0;
+		int ulpSteps = 0;
 		final SamplingRun run = scheduler.start(c.get("steps").getAsInt());
 		assertArrayEquals(longs(c.get("timesteps")), run.timesteps(), "timesteps");
 		assertEquals(c.get("init_noise_sigma").getAsFloat(), run.initNoiseSigma());
@@ -94,6 +96,10 @@ final class DiffusersFixtures {
 			final float largest = Math.max(maxAbs(expected), Math.max(maxAbs(sample), maxAbs(output)));
 			final float tolerance = Math.max(TOLERANCE, ULPS * Math.ulp(largest));
 			assertClose(expected, actual, tolerance, "step " + k + " (t = " + run.timesteps()[k] + ")");
+			float stepWorst = 0;
+			for (int i = 0; i < expected.length; i++) stepWorst = Math.max(stepWorst, Math.abs(expected[i] - actual[i]));
+			worst = Math.max(worst, stepWorst);
+			if (stepWorst > TOLERANCE) ulpSteps++;
 			sample = expected; // diffusers' own sample feeds the next step, so errors cannot pile up
 		}
 		for (final JsonElement e : c.getAsJsonArray("add_noise")) {
@@ -102,6 +108,8 @@ final class DiffusersFixtures {
 			assertClose(floats(a.get("noisy")), scheduler.addNoise(floats(a.get("original")), floats(a.get(
 				"noise")), t), TOLERANCE, "add_noise at t = " + t);
 		}
+		System.out.printf("%s %s: %d steps, max abs difference %.3g; steps over %.0g (within %d ulps of their " +
+			"largest value): %d%n", scheduler.name(), name, trace.size(), worst, TOLERANCE, ULPS, ulpSteps);
 	}
 
 	static float maxAbs(final float[] x) {

@@ -18,6 +18,6 @@ class DpmSolverMultistepSchedulerTest {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("cases")
 	void everyStepMatchesDiffusers(final String name, final JsonObject fixture) {
-		DiffusersFixtures.assertMatches(Schedulers.create("dpmsolver++", fixture.getAsJsonObject("config")), fixture);
+		DiffusersFixtures.assertMatches(name, Schedulers.create("dpmsolver++", fixture.getAsJsonObject("config")), fixture);
 	}
 }

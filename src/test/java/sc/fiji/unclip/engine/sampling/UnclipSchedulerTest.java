@@ -18,6 +18,6 @@ class UnclipSchedulerTest {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("cases")
 	void everyStepMatchesDiffusers(final String name, final JsonObject fixture) {
-		DiffusersFixtures.assertMatches(Schedulers.create("unclip", fixture.getAsJsonObject("config")), fixture);
+		DiffusersFixtures.assertMatches(name, Schedulers.create("unclip", fixture.getAsJsonObject("config")), fixture);
 	}
 }
