@@ -28,28 +28,28 @@ final class DiffusersConfig {
 	private JsonPrimitive primitive(final String key) {
 		final JsonElement e = json.get(key);
 		if (e == null || e.isJsonNull()) return null;
-		if (!e.isJsonPrimitive()) throw invalid(key, e, "a single value");
+		if (!e.isJsonPrimitive()) throw unsupported(key, e, "a single value");
 		return e.getAsJsonPrimitive();
 	}
 
 	int integer(final String key, final int defaultValue) {
 		final JsonPrimitive p = primitive(key);
 		if (p == null) return defaultValue;
-		if (!p.isNumber() || p.getAsDouble() != Math.rint(p.getAsDouble())) throw invalid(key, p, "an integer");
+		if (!p.isNumber() || p.getAsDouble() != Math.rint(p.getAsDouble())) throw unsupported(key, p, "an integer");
 		return p.getAsInt();
 	}
 
 	double number(final String key, final double defaultValue) {
 		final JsonPrimitive p = primitive(key);
 		if (p == null) return defaultValue;
-		if (!p.isNumber()) throw invalid(key, p, "a number");
+		if (!p.isNumber()) throw unsupported(key, p, "a number");
 		return p.getAsDouble();
 	}
 
 	boolean bool(final String key, final boolean defaultValue) {
 		final JsonPrimitive p = primitive(key);
 		if (p == null) return defaultValue;
-		if (!p.isBoolean()) throw invalid(key, p, "true or false");
+		if (!p.isBoolean()) throw unsupported(key, p, "true or false");
 		return p.getAsBoolean();
 	}
 
@@ -58,7 +58,7 @@ final class DiffusersConfig {
 		final JsonPrimitive p = primitive(key);
 		if (p == null) return defaultValue;
 		final String value = p.isString() ? p.getAsString() : p.toString();
-		if (!Arrays.asList(supported).contains(value)) throw invalid(key, p, "one of " + String.join(", ",
+		if (!Arrays.asList(supported).contains(value)) throw unsupported(key, p, "one of " + String.join(", ",
 			supported));
 		return value;
 	}
@@ -95,9 +95,5 @@ final class DiffusersConfig {
 	UnclipException unsupported(final String key, final Object value, final String what) {
 		return new UnclipException("Scheduler '" + scheduler + "': config key '" + key + "' = " + value +
 			" is not supported; use " + what + ".");
-	}
-
-	private UnclipException invalid(final String key, final JsonElement value, final String expected) {
-		return unsupported(key, value, expected);
 	}
 }
