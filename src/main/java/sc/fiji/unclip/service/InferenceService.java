@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,6 +48,9 @@ public final class InferenceService implements AutoCloseable {
 				.toSeconds()));
 	}
 
+	/** Put in a stream's event queue when its job ends, so the result goes out at once. */
+	private static final JsonObject FINISHED = new JsonObject();
+
 	private final ServiceConfig config;
 	private final Generator generator;
 	private final ModelInfo model;
@@ -75,8 +79,12 @@ public final class InferenceService implements AutoCloseable {
 		this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "unclip-deadlines"));
 		final AtomicInteger handlerCount = new AtomicInteger();
 		// Each waiting request holds a handler thread; the queue bound keeps their number bounded.
-		this.handlers = Executors.newFixedThreadPool(Math.max(16, 2 * config.queueCapacity() + config
-			.maxBatch() + 8), r -> daemon(r, "unclip-http-" + handlerCount.incrementAndGet()));
+		// Started up front so that the thread count is flat under load (a soak shows growth, not warm-up).
+		final int threads = config.queueCapacity() + config.maxBatch() + 16;
+		final ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+			new LinkedBlockingQueue<>(), r -> daemon(r, "unclip-http-" + handlerCount.incrementAndGet()));
+		pool.prestartAllCoreThreads();
+		this.handlers = pool;
 		this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
 		server.setExecutor(handlers);
 		server.createContext("/", this::handle);
@@ -99,6 +107,16 @@ public final class InferenceService implements AutoCloseable {
 
 	public ModelInfo model() {
 		return model;
+	}
+
+	/** Jobs waiting in the queue now. */
+	public int queuedJobs() {
+		return queue.size();
+	}
+
+	/** Jobs running on the generator now. */
+	public int runningJobs() {
+		return runner.running.get();
 	}
 
 	private static Thread daemon(final Runnable r, final String name) {
@@ -259,13 +277,14 @@ public final class InferenceService implements AutoCloseable {
 			.getFirst("Accept"));
 		if (shuttingDown) throw ApiException.shuttingDown();
 		final Job job = new Job(UUID.randomUUID().toString(), work, Instant.now().plus(config.deadline()));
-		final LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>(256);
+		final LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
 		if (wantsEvents) job.addListener((stage, step, total) -> {
 			final JsonObject p = new JsonObject();
 			p.addProperty("stage", stage);
 			p.addProperty("step", step);
 			p.addProperty("total", total);
-			events.offer(p); // a slow reader loses progress events, never blocks the generator
+			// a slow reader loses progress events; it never blocks the generator
+			if (events.size() < 256) events.offer(p);
 		});
 		jobs.put(job.id, job);
 		try {
@@ -320,14 +339,13 @@ public final class InferenceService implements AutoCloseable {
 			final JsonObject started = new JsonObject();
 			started.addProperty("id", job.id);
 			stream.send("job", started);
+			job.outcome.whenComplete((result, error) -> events.offer(FINISHED));
 			while (true) {
 				final JsonObject progress = events.poll(500, TimeUnit.MILLISECONDS);
+				if (progress == FINISHED) break;
 				if (progress != null) stream.send("progress", progress);
-				else if (job.isFinished()) break;
 				else stream.keepAlive();
 			}
-			for (JsonObject p; (p = events.poll()) != null;)
-				stream.send("progress", p);
 			try {
 				stream.send("result", response(await(job)));
 			}
