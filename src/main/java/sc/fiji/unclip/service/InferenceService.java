@@ -273,8 +273,8 @@ public final class InferenceService implements AutoCloseable {
 	private void run(final HttpExchange exchange, final Work work, final boolean stream)
 		throws IOException
 	{
-		final boolean wantsEvents = stream || "text/event-stream".equals(exchange.getRequestHeaders()
-			.getFirst("Accept"));
+		final String accept = exchange.getRequestHeaders().getFirst("Accept");
+		final boolean wantsEvents = stream || accept != null && accept.contains("text/event-stream");
 		if (shuttingDown) throw ApiException.shuttingDown();
 		final Job job = new Job(UUID.randomUUID().toString(), work, Instant.now().plus(config.deadline()));
 		final LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
@@ -423,7 +423,6 @@ public final class InferenceService implements AutoCloseable {
 	public void close() {
 		shuttingDown = true;
 		queue.close();
-		final long until = System.nanoTime() + config.shutdownGrace().toNanos();
 		try {
 			runnerThread.join(Math.max(1, config.shutdownGrace().toMillis()));
 		}
@@ -440,7 +439,18 @@ public final class InferenceService implements AutoCloseable {
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
-		server.stop((int) Math.max(0, Math.min(2, (until - System.nanoTime()) / 1_000_000_000L)));
+		// Handlers forget their job once its answer is written; wait for that rather than a fixed delay
+		// (the JDK's stop(delay) waits the whole delay).
+		final long answered = System.nanoTime() + 2_000_000_000L;
+		while (!jobs.isEmpty() && System.nanoTime() < answered)
+			try {
+				Thread.sleep(10);
+			}
+			catch (final InterruptedException e) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		server.stop(0);
 		handlers.shutdownNow();
 		timer.shutdownNow();
 	}
