@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +77,10 @@ public final class InferenceService implements AutoCloseable {
 		this.queue = new JobQueue(config.queueCapacity(), config.maxBatch(), config.maxBatchWait());
 		this.runner = new BatchRunner(queue, generator);
 		this.runnerThread = new Thread(runner, "unclip-batch-runner");
-		this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "unclip-deadlines"));
+		final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> daemon(r,
+			"unclip-deadlines"));
+		deadlines.setRemoveOnCancelPolicy(true); // else every finished job stays referenced until its deadline
+		this.timer = deadlines;
 		final AtomicInteger handlerCount = new AtomicInteger();
 		// Each waiting request holds a handler thread; the queue bound keeps their number bounded.
 		// Started up front so that the thread count is flat under load (a soak shows growth, not warm-up).
