@@ -32,7 +32,7 @@ public record ServiceConfig(String host, int port, String apiKey, int queueCapac
 
 	public static ServiceConfig defaults() {
 		return new ServiceConfig("127.0.0.1", 8080, null, 16, 8, Duration.ofMillis(25), Duration
-			.ofMinutes(5), Duration.ofSeconds(15), 32L << 20, 4096L * 4096, 1000, 10, 250, Duration
+			.ofMinutes(5), Duration.ofSeconds(15), 32L << 20, 2048L * 2048, 1000, 10, 250, Duration
 				.ofSeconds(30));
 	}
 
