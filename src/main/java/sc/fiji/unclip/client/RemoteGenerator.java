@@ -3,6 +3,8 @@ package sc.fiji.unclip.client;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -179,6 +181,7 @@ public final class RemoteGenerator implements Generator {
 			}
 			catch (final IOException e) {
 				lastFailure = e;
+				if (!worthRetrying(e, attempt)) break;
 				backoff(attempt, 0, cancellation);
 				continue;
 			}
@@ -193,6 +196,23 @@ public final class RemoteGenerator implements Generator {
 		if (lastFailure instanceof UnclipException u) throw new UnclipException("Gave up after " +
 			(maxRetries + 1) + " attempts: " + u.getMessage(), u);
 		throw unreachable(lastFailure);
+	}
+
+	/**
+	 * A lost connection is retried (an instance restarting, a proxy failing over); an unknown host is not,
+	 * and a refused connection only a few times, so that a wrong address is reported in seconds.
+	 */
+	private static boolean worthRetrying(final IOException e, final int attempt) {
+		if (unknownHost(e)) return false;
+		if (e instanceof ConnectException) return attempt < 3;
+		return true;
+	}
+
+	/** The JDK client reports an unresolvable name as a ConnectException caused by this. */
+	private static boolean unknownHost(final Throwable e) {
+		for (Throwable t = e; t != null; t = t.getCause())
+			if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) return true;
+		return false;
 	}
 
 	private static boolean retryable(final int status) {
@@ -377,6 +397,7 @@ public final class RemoteGenerator implements Generator {
 			}
 			catch (final IOException e) {
 				last = e;
+				if (!worthRetrying(e, attempt)) break;
 				backoff(attempt, 0, new Cancellation());
 			}
 			catch (final InterruptedException e) {
@@ -469,7 +490,8 @@ public final class RemoteGenerator implements Generator {
 	}
 
 	private UnclipException unreachable(final Exception cause) {
-		final String why = cause instanceof ConnectException ? "connection refused"
+		final String why = unknownHost(cause) ? "unknown host" : cause instanceof ConnectException
+			? "connection refused"
 			: cause instanceof HttpTimeoutException ? "no answer in time" : String.valueOf(cause);
 		return new UnclipException("Cannot reach the unCLIP server at " + server + " (" + why +
 			"). Check the address, that the service is running, and the network.", cause);

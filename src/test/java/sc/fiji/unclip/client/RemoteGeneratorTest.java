@@ -184,6 +184,9 @@ class RemoteGeneratorTest {
 			URI.create("http://127.0.0.1:" + closedPort), null, Duration.ofSeconds(5), 1).model());
 		assertTrue(unreachable.getMessage().contains("Cannot reach the unCLIP server") && unreachable
 			.getMessage().contains("connection refused"), unreachable.getMessage());
+		final UnclipException unknown = assertThrows(UnclipException.class, () -> new RemoteGenerator(URI
+			.create("http://no-such-host.invalid:8080"), null, Duration.ofSeconds(5), 8).model());
+		assertTrue(unknown.getMessage().contains("unknown host"), unknown.getMessage());
 	}
 
 	/**
