@@ -38,7 +38,7 @@ class LoadTest {
 				replies.add(clients.submit(() -> {
 					go.await();
 					return fixture.postJson("/v1/images/generations", "{\"prompt\":\"client " + client +
-						"\",\"n\":2,\"seed\":" + (1000 * client) + ",\"steps\":5}");
+						"\",\"n\":2,\"seed\":" + (1000 * client) + ",\"steps\":10}");
 				}));
 			}
 			go.countDown();
