@@ -1,0 +1,244 @@
+package sc.fiji.unclip.engine;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.ARGBType;
+
+import sc.fiji.unclip.Cancellation;
+import sc.fiji.unclip.GenerationResult;
+import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.InpaintRequest;
+import sc.fiji.unclip.ModelInfo;
+import sc.fiji.unclip.ProgressListener;
+import sc.fiji.unclip.Provenance;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.TextToImageRequest;
+import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.engine.sampling.Schedulers;
+
+/**
+ * The generator that runs a model bundle in this JVM (DJL + libtorch). Validates every request before any
+ * network runs, seeds image {@code i} with {@code seed + i} ({@link SeededNoise}), batches the n images
+ * through each network call and records provenance. Thread-safe: concurrent calls share the loaded networks.
+ */
+public final class EmbeddedGenerator implements Generator {
+
+	static {
+		Offline.enforce();
+	}
+
+	/** Most images per request: each image costs memory in every batched network call. */
+	public static final int MAX_IMAGES = 16;
+	public static final int MAX_STEPS = 1000;
+	public static final int MIN_SIDE = 8;
+	public static final int MAX_SIDE = 16384;
+	public static final double MAX_GUIDANCE = 100;
+
+	/** System property naming the device: {@code cpu} (default) or {@code gpu}. */
+	public static final String DEVICE_PROPERTY = "unclip.device";
+
+	private final Bundle bundle;
+	private final Pipeline pipeline;
+	private final ModelInfo info;
+
+	private EmbeddedGenerator(final Bundle bundle, final Pipeline pipeline) {
+		this.bundle = bundle;
+		this.pipeline = pipeline;
+		final var defaults = bundle.manifest().getAsJsonObject("defaults");
+		info = new ModelInfo(bundle.name(), bundle.kind(), bundle.sha256(), pipeline.resolution(), defaults.get(
+			"steps").getAsInt(), defaults.get("guidance").getAsDouble(), defaults.get("scheduler").getAsString());
+	}
+
+	/** Opens a bundle folder (hashes checked, networks loaded). */
+	public static EmbeddedGenerator open(final Path bundleDir) {
+		Offline.enforce();
+		final Bundle bundle = Bundle.open(bundleDir);
+		return new EmbeddedGenerator(bundle, PipelineKinds.load(bundle, device()));
+	}
+
+	/** Opens the default model ({@link DefaultModel}). */
+	public static EmbeddedGenerator openDefault() {
+		return open(DefaultModel.folder());
+	}
+
+	private static Device device() {
+		final String wanted = System.getProperty(DEVICE_PROPERTY, "cpu");
+		if (wanted.equalsIgnoreCase("cpu")) return Device.cpu();
+		if (wanted.equalsIgnoreCase("gpu")) {
+			if (Engine.getEngine("PyTorch").getGpuCount() > 0) return Device.gpu();
+			throw new UnclipException("-D" + DEVICE_PROPERTY + "=gpu was asked for but no GPU is visible to " +
+				"libtorch; use cpu, or install a CUDA build of libtorch (README \"No network\").");
+		}
+		throw new UnclipException("Unknown device '" + wanted + "' in -D" + DEVICE_PROPERTY +
+			"; use cpu or gpu.");
+	}
+
+	@Override
+	public GenerationResult textToImage(final TextToImageRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		final List<String> warnings = new ArrayList<>();
+		checkPrompt(request.prompt(), warnings);
+		final Settings s = settings(request.n(), request.sampling());
+		final float[] image = pipeline.run(new PipelineRequest("text", request.prompt(), request.n(), s.steps,
+			s.guidance, s.scheduler, 1.0, null, null), new SeededNoise(request.seed(), request.n()), listener(
+				progress), orNone(cancellation), Trace.NONE);
+		return result(image, request.n(), new Provenance("text", request.prompt(), request.seed(), request.n(),
+			s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion()), warnings);
+	}
+
+	@Override
+	public GenerationResult vary(final VariationRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		final Settings s = settings(request.n(), request.sampling());
+		checkImage(request.image(), "image");
+		final double strength = request.strength();
+		if (!(strength > 0 && strength <= 1)) throw new UnclipException("Strength " + strength +
+			" is outside (0, 1]; use 1 for a fresh variation, lower (e.g. 0.5) to stay close to the image.");
+		if ((int) (s.steps * (1.0 - strength)) >= s.steps) throw new UnclipException("Strength " + strength +
+			" leaves none of the " + s.steps + " steps to run; raise the strength or the steps.");
+		final int r = pipeline.resolution();
+		final float[] one = ImageTensors.toTensor(ImageTensors.resized(ImageTensors.toAwt(request.image()), r,
+			r));
+		final float[] image = pipeline.run(new PipelineRequest("variation", null, request.n(), s.steps,
+			s.guidance, s.scheduler, strength, repeated(one, request.n()), null), new SeededNoise(request.seed(),
+				request.n()), listener(progress), orNone(cancellation), Trace.NONE);
+		final List<Img<ARGBType>> images = new ArrayList<>();
+		final int w = (int) request.image().dimension(0), h = (int) request.image().dimension(1);
+		for (int i = 0; i < request.n(); i++) {
+			final Img<ARGBType> out = ImageTensors.toImage(image, i, r);
+			images.add(w == r && h == r ? out : ImageTensors.fromAwt(ImageTensors.resized(ImageTensors.toAwt(out),
+				w, h)));
+		}
+		return new GenerationResult(images, new Provenance("variation", null, request.seed(), request.n(),
+			s.steps, s.guidance, s.scheduler, strength, info.name(), info.sha256(), engineVersion()), List.of());
+	}
+
+	@Override
+	public GenerationResult inpaint(final InpaintRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		final List<String> warnings = new ArrayList<>();
+		checkPrompt(request.prompt(), warnings);
+		final Settings s = settings(request.n(), request.sampling());
+		checkImage(request.image(), "image");
+		if (request.mask() == null) throw new UnclipException("Inpainting needs a mask; select a region.");
+		if (!(request.feather() >= 0) || request.feather() > MAX_SIDE) throw new UnclipException("Feather " +
+			request.feather() + " must be 0 or more pixels.");
+		final InpaintRegion region = InpaintRegion.of(request.mask(), request.image().dimension(0), request
+			.image().dimension(1));
+		final int r = pipeline.resolution();
+		final BufferedImage source = ImageTensors.toAwt(request.image());
+		final int[] original = ImageTensors.pixels(request.image());
+		final float[] crop = ImageTensors.toTensor(ImageTensors.resized(region.crop(source), r, r));
+		final float[] image = pipeline.run(new PipelineRequest("inpaint", request.prompt(), request.n(), s.steps,
+			s.guidance, s.scheduler, 1.0, repeated(crop, request.n()), repeated(region.maskAt(r), request.n())),
+			new SeededNoise(request.seed(), request.n()), listener(progress), orNone(cancellation), Trace.NONE);
+		final List<Img<ARGBType>> images = new ArrayList<>();
+		for (int i = 0; i < request.n(); i++) {
+			final BufferedImage generated = ImageTensors.resized(ImageTensors.toAwt(ImageTensors.toImage(image, i,
+				r)), region.side, region.side);
+			images.add(ArrayImgs.argbs(region.composite(original, generated, request.feather()), region.width,
+				region.height));
+		}
+		return new GenerationResult(images, new Provenance("inpaint", request.prompt(), request.seed(), request
+			.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion()), warnings);
+	}
+
+	@Override
+	public ModelInfo model() {
+		return info;
+	}
+
+	/** The bundle this generator runs. */
+	public Bundle bundle() {
+		return bundle;
+	}
+
+	/** The pipeline, for parity tests that inject noise and record intermediates. */
+	public Pipeline pipeline() {
+		return pipeline;
+	}
+
+	@Override
+	public void close() {
+		pipeline.close();
+	}
+
+	public static String engineVersion() {
+		final String v = EmbeddedGenerator.class.getPackage().getImplementationVersion();
+		return "unclip-fiji " + (v == null ? "dev" : v) + " (DJL PyTorch)";
+	}
+
+	/** The user's steps, guidance and scheduler or the model's defaults, validated. */
+	public record Settings(int steps, double guidance, String scheduler) {}
+
+	public Settings settings(final int n, final SamplingOptions options) {
+		if (n < 1 || n > MAX_IMAGES) throw new UnclipException("Cannot make " + n + " images in one request; " +
+			"ask for 1 to " + MAX_IMAGES + ".");
+		final SamplingOptions o = options == null ? SamplingOptions.DEFAULTS : options;
+		final int steps = o.steps() == null ? info.defaultSteps() : o.steps();
+		if (steps < 1 || steps > MAX_STEPS) throw new UnclipException(steps + " steps is out of range; use 1 to " +
+			MAX_STEPS + " (the model's default is " + info.defaultSteps() + ").");
+		final double guidance = o.guidance() == null ? info.defaultGuidance() : o.guidance();
+		if (!(guidance >= 0 && guidance <= MAX_GUIDANCE)) throw new UnclipException("Guidance " + guidance +
+			" is not a number from 0 to " + MAX_GUIDANCE + "; 1 turns guidance off, the default is " + info
+				.defaultGuidance() + ".");
+		final String scheduler = o.scheduler() == null ? info.defaultScheduler() : o.scheduler().trim()
+			.toLowerCase();
+		if (!Schedulers.NAMES.contains(scheduler)) throw new UnclipException("Unknown scheduler '" + o
+			.scheduler() + "'; use one of " + String.join(", ", Schedulers.NAMES) + ".");
+		return new Settings(steps, guidance, scheduler);
+	}
+
+	private void checkPrompt(final String prompt, final List<String> warnings) {
+		final PromptTokenizer.Tokens tokens = pipeline.tokenizer().encode(prompt);
+		if (tokens.truncated()) warnings.add("The prompt is " + tokens.length() + " tokens long; only the first " +
+			(pipeline.tokenizer().contextLength() - 2) + " are used. Shorten it to control the whole image.");
+	}
+
+	private static void checkImage(final RandomAccessibleInterval<ARGBType> image, final String what) {
+		if (image == null) throw new UnclipException("No " + what + " given; open an image first.");
+		if (image.numDimensions() != 2) throw new UnclipException("The " + what + " has " + image
+			.numDimensions() + " dimensions; use a single 2D RGB plane.");
+		for (int d = 0; d < 2; d++)
+			if (image.dimension(d) < MIN_SIDE || image.dimension(d) > MAX_SIDE) throw new UnclipException("The " +
+				what + " is " + image.dimension(0) + "x" + image.dimension(1) + " pixels; each side must be " +
+				MIN_SIDE + " to " + MAX_SIDE + " pixels.");
+	}
+
+	private static float[] repeated(final float[] one, final int n) {
+		final float[] out = new float[one.length * n];
+		for (int i = 0; i < n; i++)
+			System.arraycopy(one, 0, out, i * one.length, one.length);
+		return out;
+	}
+
+	private GenerationResult result(final float[] image, final int n, final Provenance provenance,
+		final List<String> warnings)
+	{
+		final List<Img<ARGBType>> images = new ArrayList<>();
+		for (int i = 0; i < n; i++)
+			images.add(ImageTensors.toImage(image, i, pipeline.resolution()));
+		return new GenerationResult(images, provenance, List.copyOf(warnings));
+	}
+
+	private static ProgressListener listener(final ProgressListener progress) {
+		return progress == null ? ProgressListener.NONE : progress;
+	}
+
+	private static Cancellation orNone(final Cancellation cancellation) {
+		return cancellation == null ? new Cancellation() : cancellation;
+	}
+}

@@ -1,0 +1,106 @@
+package sc.fiji.unclip.engine;
+
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccess;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.ARGBType;
+import net.imglib2.view.Views;
+
+/**
+ * Conversions between ImgLib2 ARGB images, AWT images and the models' NCHW float layout in [-1,1]
+ * ({@code x = u8 / 127.5 - 1}, back {@code round(clamp((x + 1) / 2, 0, 1) * 255)}).
+ */
+final class ImageTensors {
+
+	private ImageTensors() {}
+
+	static BufferedImage toAwt(final RandomAccessibleInterval<ARGBType> image) {
+		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
+		final BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+		final RandomAccess<ARGBType> ra = Views.zeroMin(image).randomAccess();
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				ra.setPosition(x, 0);
+				ra.setPosition(y, 1);
+				out.setRGB(x, y, ra.get().get());
+			}
+		return out;
+	}
+
+	static Img<ARGBType> fromAwt(final BufferedImage image) {
+		final int w = image.getWidth(), h = image.getHeight();
+		final int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] |= 0xff000000;
+		return ArrayImgs.argbs(pixels, w, h);
+	}
+
+	/** Smooth resize (bilinear after area-averaging reductions); the result is opaque RGB. */
+	static BufferedImage resized(final BufferedImage image, final int w, final int h) {
+		if (image.getWidth() == w && image.getHeight() == h) return image;
+		BufferedImage current = image;
+		// halve first so bilinear never skips source pixels when shrinking a lot
+		while (current.getWidth() / 2 >= w && current.getHeight() / 2 >= h)
+			current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
+		return draw(current, w, h);
+	}
+
+	private static BufferedImage draw(final BufferedImage image, final int w, final int h) {
+		final BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+		final var g = out.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+		g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+		g.drawImage(image, 0, 0, w, h, null);
+		g.dispose();
+		return out;
+	}
+
+	/** One R x R image as [3,R,R] floats in [-1,1]. */
+	static float[] toTensor(final BufferedImage image) {
+		final int w = image.getWidth(), h = image.getHeight();
+		final float[] out = new float[3 * w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				final int rgb = image.getRGB(x, y);
+				final int p = y * w + x;
+				out[p] = ((rgb >> 16) & 0xff) / 127.5f - 1;
+				out[w * h + p] = ((rgb >> 8) & 0xff) / 127.5f - 1;
+				out[2 * w * h + p] = (rgb & 0xff) / 127.5f - 1;
+			}
+		return out;
+	}
+
+	static int toByte(final float x) {
+		return Math.round(Math.max(0f, Math.min(1f, (x + 1) / 2)) * 255);
+	}
+
+	/** Image {@code i} of a [n,3,R,R] tensor as an ARGB image. */
+	static Img<ARGBType> toImage(final float[] tensor, final int i, final int size) {
+		final int plane = size * size;
+		final int[] pixels = new int[plane];
+		final int offset = i * 3 * plane;
+		for (int p = 0; p < plane; p++)
+			pixels[p] = ARGBType.rgba(toByte(tensor[offset + p]), toByte(tensor[offset + plane + p]), toByte(
+				tensor[offset + 2 * plane + p]), 255);
+		return ArrayImgs.argbs(pixels, size, size);
+	}
+
+	/** The exact ARGB values, row by row. */
+	static int[] pixels(final RandomAccessibleInterval<ARGBType> image) {
+		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
+		final int[] out = new int[w * h];
+		final RandomAccess<ARGBType> ra = Views.zeroMin(image).randomAccess();
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				ra.setPosition(x, 0);
+				ra.setPosition(y, 1);
+				out[y * w + x] = ra.get().get();
+			}
+		return out;
+	}
+}

@@ -1,0 +1,59 @@
+package sc.fiji.unclip.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
+import sc.fiji.unclip.UnclipException;
+
+/**
+ * The bundle's CLIP tokenizer (DJL's HuggingFace tokenizers binding on {@code tokenizer.json}): a prompt
+ * becomes exactly {@code contextLength} ids, start and end tokens included, padded with {@code padId}.
+ * Long prompts are cut keeping the end token, as CLIP does, and say so.
+ */
+public final class PromptTokenizer implements AutoCloseable {
+
+	/** Ids of one prompt and whether it had to be cut. */
+	public record Tokens(long[] ids, boolean truncated, int length) {}
+
+	private final HuggingFaceTokenizer tokenizer;
+	private final int contextLength;
+	private final long eosId;
+	private final long padId;
+
+	public PromptTokenizer(final Path file, final int contextLength, final long eosId, final long padId) {
+		try {
+			tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(file).optTruncation(false).optPadding(
+				false).build();
+		}
+		catch (final IOException | RuntimeException e) {
+			throw new UnclipException("Cannot read the tokenizer " + file + ": " + e.getMessage(), e);
+		}
+		this.contextLength = contextLength;
+		this.eosId = eosId;
+		this.padId = padId;
+	}
+
+	public Tokens encode(final String prompt) {
+		if (prompt == null || prompt.isBlank()) throw new UnclipException(
+			"The prompt is empty; describe the image to generate, e.g. \"a red circle on a blue background\".");
+		final long[] raw = tokenizer.encode(prompt).getIds();
+		final boolean truncated = raw.length > contextLength;
+		final long[] ids = new long[contextLength];
+		Arrays.fill(ids, padId);
+		System.arraycopy(raw, 0, ids, 0, Math.min(raw.length, contextLength));
+		if (truncated) ids[contextLength - 1] = eosId;
+		return new Tokens(ids, truncated, raw.length);
+	}
+
+	public int contextLength() {
+		return contextLength;
+	}
+
+	@Override
+	public void close() {
+		tokenizer.close();
+	}
+}

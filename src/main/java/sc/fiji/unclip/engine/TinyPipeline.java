@@ -1,0 +1,297 @@
+package sc.fiji.unclip.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import com.google.gson.JsonObject;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import sc.fiji.unclip.Cancellation;
+import sc.fiji.unclip.ProgressListener;
+import sc.fiji.unclip.engine.sampling.SamplingRun;
+import sc.fiji.unclip.engine.sampling.Scheduler;
+import sc.fiji.unclip.engine.sampling.Schedulers;
+
+/**
+ * Bundle kind {@code tiny}: text encoder, prior, decoder, upsampler (and an image encoder for variations),
+ * run exactly as models/BUNDLE.md "Sampling algorithm (reference)" says, so the results match the Python
+ * reference within float rounding. Tensors cross into Java as float arrays between network calls; every
+ * native tensor of a call lives in a manager closed right after it.
+ */
+final class TinyPipeline implements Pipeline {
+
+	private final Bundle bundle;
+	private final Device device;
+	private final PromptTokenizer tokenizer;
+	private final TorchComponent textEncoder, imageEncoder, prior, decoder, upsampler;
+	private final int dim, base, output, textWidth, context;
+
+	private TinyPipeline(final Bundle bundle, final Device device, final PromptTokenizer tokenizer,
+		final List<TorchComponent> components)
+	{
+		this.bundle = bundle;
+		this.device = device;
+		this.tokenizer = tokenizer;
+		textEncoder = components.get(0);
+		imageEncoder = components.get(1);
+		prior = components.get(2);
+		decoder = components.get(3);
+		upsampler = components.get(4);
+		final JsonObject m = bundle.manifest();
+		dim = m.get("embedding_dim").getAsInt();
+		base = m.getAsJsonObject("resolution").get("base").getAsInt();
+		output = m.getAsJsonObject("resolution").get("output").getAsInt();
+		textWidth = m.has("text_width") ? m.get("text_width").getAsInt() : dim;
+		context = tokenizer.contextLength();
+	}
+
+	static Pipeline load(final Bundle bundle, final Device device) {
+		final JsonObject t = bundle.manifest().getAsJsonObject("tokenizer");
+		final PromptTokenizer tokenizer = new PromptTokenizer(bundle.dir().resolve(t.get("file").getAsString()),
+			t.get("context_length").getAsInt(), t.get("eos_id").getAsLong(), t.get("pad_id").getAsLong());
+		final List<TorchComponent> loaded = new ArrayList<>();
+		try {
+			for (final String name : List.of("text_encoder", "image_encoder", "prior", "decoder", "upsampler"))
+				loaded.add(TorchComponent.load(bundle, name, device));
+		}
+		catch (final RuntimeException e) {
+			loaded.forEach(TorchComponent::close);
+			tokenizer.close();
+			throw e;
+		}
+		return new TinyPipeline(bundle, device, tokenizer, loaded);
+	}
+
+	@Override
+	public int resolution() {
+		return output;
+	}
+
+	@Override
+	public PromptTokenizer tokenizer() {
+		return tokenizer;
+	}
+
+	@Override
+	public float[] run(final PipelineRequest request, final NoiseSource noise,
+		final ProgressListener progress, final Cancellation cancellation, final Trace trace)
+	{
+		final int n = request.n();
+		final JsonObject stages = bundle.manifest().getAsJsonObject("stages");
+		final int big = output * output, small = base * base;
+		try (NDManager manager = NDManager.newBaseManager(device)) {
+			// 1. image embedding
+			final float[] imageEmbed;
+			if (request.mode().equals("variation")) {
+				cancellation.check();
+				try (NDManager call = manager.newSubManager()) {
+					imageEmbed = imageEncoder.call(new NDList(call.create(request.source(), new Shape(n, 3, output,
+						output)))).head().toFloatArray();
+				}
+			}
+			else {
+				final long[] ids = new long[n * context];
+				final long[] one = tokenizer.encode(request.prompt()).ids();
+				for (int i = 0; i < n; i++)
+					System.arraycopy(one, 0, ids, i * context, context);
+				final NDArray textEmbed, textHidden;
+				try (NDManager call = manager.newSubManager()) {
+					final NDList out = textEncoder.call(new NDList(call.create(ids, new Shape(n, context))));
+					textEmbed = manager.create(out.get(0).toFloatArray(), new Shape(n, dim));
+					textHidden = manager.create(out.get(1).toFloatArray(), new Shape(n, context, textWidth));
+				}
+				trace.record("text_embed", textEmbed.toFloatArray());
+				trace.record("text_hidden", textHidden.toFloatArray());
+				final JsonObject ps = stages.getAsJsonObject("prior");
+				final SamplingRun run = scheduler(request, ps).start(ps.get("steps").getAsInt());
+				final float[] x = scaled(noise.draw("prior.init", n, dim), run.initNoiseSigma());
+				final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), ps.get("guidance")
+					.getAsDouble(), new NDList(textEmbed, textHidden), new NDList(manager.zeros(textEmbed
+						.getShape()), manager.zeros(textHidden.getShape())), noise, progress, cancellation, trace);
+				imageEmbed = normalisedRows(sample, n, dim, ps.get("latent_scale").getAsFloat());
+			}
+			trace.record("image_embed", imageEmbed);
+
+			// 2. decoder at the base resolution
+			final float[] mask, masked;
+			if (request.mode().equals("inpaint")) {
+				mask = request.mask();
+				masked = new float[n * 3 * big];
+				for (int i = 0; i < n; i++)
+					for (int c = 0; c < 3; c++)
+						for (int p = 0; p < big; p++)
+							masked[(i * 3 + c) * big + p] = request.source()[(i * 3 + c) * big + p] * (1 - mask[i * big + p]);
+			}
+			else {
+				mask = new float[n * big];
+				Arrays.fill(mask, 1f);
+				masked = new float[n * 3 * big];
+			}
+			final NDArray embed = manager.create(imageEmbed, new Shape(n, dim));
+			final NDArray maskedArray = manager.create(masked, new Shape(n, 3, output, output));
+			final NDArray maskArray = manager.create(mask, new Shape(n, 1, output, output));
+			final JsonObject ds = stages.getAsJsonObject("decoder");
+			final Scheduler decoderScheduler = scheduler(request, ds);
+			final SamplingRun run = decoderScheduler.start(request.steps());
+			final Shape lowShape = new Shape(n, 3, base, base);
+			float[] x;
+			int start = 0;
+			if (request.mode().equals("variation") && request.strength() < 1.0) {
+				start = (int) (request.steps() * (1.0 - request.strength()));
+				x = decoderScheduler.addNoise(averagePooled(request.source(), n), noise.draw("decoder.vary", n, 3 *
+					small), run.timesteps()[start]);
+			}
+			else x = scaled(noise.draw("decoder.init", n, 3 * small), run.initNoiseSigma());
+			x = denoise("decoder", decoder, run, start, x, n, lowShape, request.guidance(), new NDList(embed,
+				maskedArray, maskArray), new NDList(manager.zeros(embed.getShape()), maskedArray, maskArray), noise,
+				progress, cancellation, trace);
+			final float[] lowRes = clamped(x);
+			trace.record("low_res", lowRes);
+
+			// 3. upsampler, no guidance
+			final JsonObject us = stages.getAsJsonObject("upsampler");
+			final SamplingRun upRun = scheduler(request, us).start(us.get("steps").getAsInt());
+			float[] y = scaled(noise.draw("upsampler.init", n, 3 * big), upRun.initNoiseSigma());
+			y = denoise("upsampler", upsampler, upRun, 0, y, n, new Shape(n, 3, output, output), 1.0, new NDList(
+				manager.create(lowRes, lowShape), embed), null, noise, progress, cancellation, trace);
+			final float[] image = clamped(y);
+
+			// 4. inpainting keeps the unmasked source
+			if (request.mode().equals("inpaint")) for (int i = 0; i < n; i++)
+				for (int c = 0; c < 3; c++)
+					for (int p = 0; p < big; p++) {
+						final int k = (i * 3 + c) * big + p;
+						final float m = mask[i * big + p];
+						image[k] = m * image[k] + (1 - m) * request.source()[k];
+					}
+			trace.record("image", image);
+			return image;
+		}
+	}
+
+	private Scheduler scheduler(final PipelineRequest request, final JsonObject stage) {
+		return Schedulers.create(request.scheduler(), stage.getAsJsonObject("config"));
+	}
+
+	/** DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. */
+	private float[] denoise(final String stage, final TorchComponent net, final SamplingRun run,
+		final int start, float[] x, final int n, final Shape shape, final double guidance, final NDList cond,
+		final NDList uncond, final NoiseSource noise, final ProgressListener progress,
+		final Cancellation cancellation, final Trace trace)
+	{
+		final long[] timesteps = run.timesteps();
+		final int total = timesteps.length - start;
+		final boolean guided = guidance != 1.0;
+		final int per = x.length / n;
+		final NDList extra = new NDList();
+		for (int i = 0; i < cond.size(); i++)
+			extra.add(guided ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i));
+		for (int k = 0; k < total; k++) {
+			cancellation.check();
+			final int index = start + k;
+			final long t = timesteps[index];
+			final float[] out;
+			try (NDManager call = cond.head().getManager().newSubManager()) {
+				final NDList inputs = new NDList();
+				if (guided) {
+					final float[] xx = new float[2 * x.length];
+					System.arraycopy(x, 0, xx, 0, x.length);
+					System.arraycopy(x, 0, xx, x.length, x.length);
+					inputs.add(call.create(xx, new Shape(doubled(shape))));
+					final long[] ts = new long[2 * n];
+					Arrays.fill(ts, t);
+					inputs.add(call.create(ts, new Shape(2 * n)));
+					inputs.addAll(extra);
+				}
+				else {
+					inputs.add(call.create(x, shape));
+					final long[] ts = new long[n];
+					Arrays.fill(ts, t);
+					inputs.add(call.create(ts, new Shape(n)));
+					inputs.addAll(extra);
+				}
+				final float[] both = net.call(inputs).head().toFloatArray();
+				if (guided) {
+					out = new float[x.length];
+					final float g = (float) guidance;
+					for (int j = 0; j < out.length; j++) {
+						final float c = both[j], u = both[x.length + j];
+						out[j] = u + g * (c - u);
+					}
+				}
+				else out = both;
+			}
+			final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
+			x = run.step(out, index, x, stepNoise);
+			trace.record(stage + ".x." + k, x);
+			progress.progress(stage, k + 1, total);
+		}
+		return x;
+	}
+
+	private static long[] doubled(final Shape shape) {
+		final long[] dims = shape.getShape().clone();
+		dims[0] *= 2;
+		return dims;
+	}
+
+	private static float[] scaled(final float[] values, final float factor) {
+		final float[] out = new float[values.length];
+		for (int i = 0; i < values.length; i++)
+			out[i] = values[i] * factor;
+		return out;
+	}
+
+	private static float[] clamped(final float[] values) {
+		final float[] out = new float[values.length];
+		for (int i = 0; i < values.length; i++)
+			out[i] = Math.max(-1f, Math.min(1f, values[i]));
+		return out;
+	}
+
+	/** x / latent_scale, then each row divided by max(||row||, 1e-12). */
+	private static float[] normalisedRows(final float[] x, final int n, final int dim, final float scale) {
+		final float[] out = new float[x.length];
+		for (int i = 0; i < n; i++) {
+			double sum = 0;
+			for (int j = 0; j < dim; j++) {
+				final float v = x[i * dim + j] / scale;
+				out[i * dim + j] = v;
+				sum += (double) v * v;
+			}
+			final float norm = (float) Math.max(Math.sqrt(sum), 1e-12);
+			for (int j = 0; j < dim; j++)
+				out[i * dim + j] /= norm;
+		}
+		return out;
+	}
+
+	/** avg_pool2d with kernel R / r: the source at the decoder's resolution. */
+	private float[] averagePooled(final float[] source, final int n) {
+		final int k = output / base;
+		final float[] out = new float[n * 3 * base * base];
+		for (int ic = 0; ic < n * 3; ic++)
+			for (int y = 0; y < base; y++)
+				for (int x = 0; x < base; x++) {
+					float sum = 0;
+					for (int dy = 0; dy < k; dy++)
+						for (int dx = 0; dx < k; dx++)
+							sum += source[ic * output * output + (y * k + dy) * output + x * k + dx];
+					out[ic * base * base + y * base + x] = sum / (k * k);
+				}
+		return out;
+	}
+
+	@Override
+	public void close() {
+		for (final TorchComponent c : List.of(textEncoder, imageEncoder, prior, decoder, upsampler))
+			c.close();
+		tokenizer.close();
+	}
+}

@@ -1,0 +1,73 @@
+package sc.fiji.unclip.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+
+import sc.fiji.unclip.UnclipException;
+
+/**
+ * One TorchScript network of a bundle. Calls go straight to the block so the outputs live in the caller's
+ * {@code NDManager} (freed when the caller's scope closes) and several threads may call at once: the
+ * TorchScript module itself is stateless at inference.
+ */
+final class TorchComponent implements AutoCloseable {
+
+	private final String name;
+	private final Model model;
+
+	private TorchComponent(final String name, final Model model) {
+		this.name = name;
+		this.model = model;
+	}
+
+	/** Loads {@code file} (relative to the bundle folder) on {@code device}. */
+	static TorchComponent load(final Bundle bundle, final String component, final Device device) {
+		final String file = bundle.manifest().getAsJsonObject("components").getAsJsonObject(component).get(
+			"file").getAsString();
+		final Path path = bundle.dir().resolve(file);
+		final String stem = file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file;
+		final Model model = Model.newInstance(component, device, "PyTorch");
+		try {
+			optimiseForShortRuns();
+			model.load(path.getParent(), stem);
+			return new TorchComponent(component, model);
+		}
+		catch (final IOException | MalformedModelException | RuntimeException e) {
+			model.close();
+			throw new UnclipException("Cannot load the " + component + " network from " + path + ": " + e
+				.getMessage() + ". The model folder may need a newer unCLIP for Fiji.", e);
+		}
+	}
+
+	/**
+	 * Turns off TorchScript's profiling graph executor on this thread: with a few dozen calls per image it
+	 * only costs warm-up time (the profiled re-optimisations never pay back). See README "Performance".
+	 */
+	static void optimiseForShortRuns() {
+		JniUtils.setGraphExecutorOptimize(false);
+	}
+
+	/** Runs the network; the outputs are attached to the first input's manager. */
+	NDList call(final NDList inputs) {
+		optimiseForShortRuns();
+		try {
+			return model.getBlock().forward(new ParameterStore(inputs.head().getManager(), false), inputs,
+				false);
+		}
+		catch (final RuntimeException e) {
+			throw new UnclipException("The " + name + " network failed: " + e.getMessage(), e);
+		}
+	}
+
+	@Override
+	public void close() {
+		model.close();
+	}
+}
