@@ -1,0 +1,246 @@
+package sc.fiji.unclip.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import net.imglib2.Cursor;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.ARGBType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+
+import sc.fiji.unclip.Cancellation;
+import sc.fiji.unclip.GenerationResult;
+import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.InpaintRequest;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.TextToImageRequest;
+import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.engine.EmbeddedGenerator;
+import sc.fiji.unclip.engine.Offline;
+import sc.fiji.unclip.engine.io.PngIO;
+
+/**
+ * {@code java -jar unclip.jar <command>}: generate, vary and inpaint with the embedded engine (DESIGN.md
+ * "Command line"); serve and imagej hand over to their own entry points. Exit code 0 on success, 1 when the
+ * work failed, 2 for a bad command line, each with a one-line reason on stderr.
+ */
+public final class Main {
+
+	public static final int OK = 0, FAILED = 1, USAGE = 2;
+
+	private static final String USAGE_TEXT = String.join("\n",
+		"usage: java -jar unclip.jar <command> [options]",
+		"  generate --prompt TEXT [--n N] [--seed S] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
+		"  vary     --image FILE [--n N] [--seed S] [--strength X] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
+		"  inpaint  --image FILE --mask FILE --prompt TEXT [--n N] [--seed S] [--feather PX] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
+		"  serve    [--host 127.0.0.1] [--port 8080] [--model DIR] [--api-key KEY]",
+		"  imagej   [ImageJ arguments, e.g. -batch macros/text-to-image.ijm]",
+		"Schedulers: ddim, ddpm, dpmsolver++, unclip. With --n > 1 files are numbered (out-1.png, ...).");
+
+	private static final Set<String> SAMPLING = Set.of("n", "seed", "steps", "guidance", "scheduler", "model",
+		"out", "quiet");
+
+	private Main() {}
+
+	public static void main(final String[] args) {
+		Offline.enforce();
+		// hand-over commands: they own their process (servers keep running, ImageJ has its own exit)
+		if (args.length > 0 && args[0].equals("serve")) {
+			sc.fiji.unclip.service.ServeCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
+		if (args.length > 0 && args[0].equals("imagej")) {
+			// the plugin engineer replaces this look-up with a direct call once the launcher is committed
+			launchByName("sc.fiji.unclip.ij.launcher.ImageJLauncher", java.util.Arrays.copyOfRange(args, 1,
+				args.length));
+			return;
+		}
+		final int code = run(args, System.out, System.err);
+		if (code != OK) System.exit(code);
+	}
+
+	/** Runs generate, vary or inpaint; returns the exit code. */
+	public static int run(final String[] args, final PrintStream out, final PrintStream err) {
+		Offline.enforce();
+		if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+			(args.length == 0 ? err : out).println(USAGE_TEXT);
+			return args.length == 0 ? USAGE : OK;
+		}
+		try {
+			return switch (args[0]) {
+				case "generate" -> generate(new Arguments("generate", args, 1, known("prompt")), out, err);
+				case "vary" -> vary(new Arguments("vary", args, 1, known("image", "strength")), out, err);
+				case "inpaint" -> inpaint(new Arguments("inpaint", args, 1, known("image", "mask", "prompt",
+					"feather")), out, err);
+				default -> throw new Arguments.UsageException("unknown command '" + args[0] +
+					"'; use generate, vary, inpaint, serve or imagej (--help lists the options)");
+			};
+		}
+		catch (final Arguments.UsageException e) {
+			err.println("unclip: " + e.getMessage());
+			return USAGE;
+		}
+		catch (final UnclipException e) {
+			err.println("unclip: " + e.getMessage());
+			return FAILED;
+		}
+		catch (final IOException e) {
+			err.println("unclip: " + e.getMessage());
+			return FAILED;
+		}
+		catch (final RuntimeException e) {
+			err.println("unclip: internal error: " + e);
+			return FAILED;
+		}
+	}
+
+	private static Set<String> known(final String... extra) {
+		final Set<String> names = new LinkedHashSet<>(List.of(extra));
+		names.addAll(SAMPLING);
+		return names;
+	}
+
+	private static int generate(final Arguments a, final PrintStream out, final PrintStream err)
+		throws IOException
+	{
+		final String prompt = a.required("prompt");
+		final Path target = Path.of(a.required("out"));
+		return withGenerator(a, err, g -> g.textToImage(new TextToImageRequest(prompt, n(a), seed(a), sampling(
+			a)), progress(a, err), new Cancellation()), target, out);
+	}
+
+	private static int vary(final Arguments a, final PrintStream out, final PrintStream err)
+		throws IOException
+	{
+		final Img<ARGBType> image = readImage(Path.of(a.required("image")), "--image");
+		final Path target = Path.of(a.required("out"));
+		final double strength = a.decimal("strength") == null ? 1.0 : a.decimal("strength");
+		return withGenerator(a, err, g -> g.vary(new VariationRequest(image, n(a), seed(a), strength, sampling(
+			a)), progress(a, err), new Cancellation()), target, out);
+	}
+
+	private static int inpaint(final Arguments a, final PrintStream out, final PrintStream err)
+		throws IOException
+	{
+		final Img<ARGBType> image = readImage(Path.of(a.required("image")), "--image");
+		final Img<UnsignedByteType> mask = maskOf(readImage(Path.of(a.required("mask")), "--mask"));
+		final String prompt = a.required("prompt");
+		final Path target = Path.of(a.required("out"));
+		final double feather = a.decimal("feather") == null ? 4.0 : a.decimal("feather");
+		return withGenerator(a, err, g -> g.inpaint(new InpaintRequest(image, mask, prompt, n(a), seed(a),
+			feather, sampling(a)), progress(a, err), new Cancellation()), target, out);
+	}
+
+	private interface Work {
+
+		GenerationResult run(Generator generator);
+	}
+
+	private static int withGenerator(final Arguments a, final PrintStream err, final Work work,
+		final Path target, final PrintStream out) throws IOException
+	{
+		final String model = a.optional("model");
+		try (Generator generator = model == null ? EmbeddedGenerator.openDefault() : EmbeddedGenerator.open(Path
+			.of(model)))
+		{
+			final GenerationResult result = work.run(generator);
+			result.warnings().forEach(w -> err.println("unclip: warning: " + w));
+			final List<Path> written = write(result, target);
+			written.forEach(p -> out.println(p));
+			return OK;
+		}
+	}
+
+	/** Writes the images with their provenance; {@code out.png} becomes out-1.png, out-2.png... for n > 1. */
+	static List<Path> write(final GenerationResult result, final Path target) throws IOException {
+		final List<Path> paths = new ArrayList<>();
+		final int n = result.images().size();
+		final Map<String, String> text = result.provenance().toMap();
+		for (int i = 0; i < n; i++) {
+			final Path path = n == 1 ? target : numbered(target, i + 1);
+			final Path parent = path.toAbsolutePath().getParent();
+			if (parent != null) Files.createDirectories(parent);
+			final Map<String, String> chunk = new java.util.LinkedHashMap<>(text);
+			chunk.put("unclip.index", Integer.toString(i));
+			chunk.put("unclip.image.seed", Long.toString(result.provenance().seed() + i));
+			try (OutputStream os = Files.newOutputStream(path)) {
+				PngIO.write(result.images().get(i), chunk, os);
+			}
+			paths.add(path);
+		}
+		return paths;
+	}
+
+	static Path numbered(final Path target, final int index) {
+		final String name = target.getFileName().toString();
+		final int dot = name.lastIndexOf('.');
+		final String numbered = dot > 0 ? name.substring(0, dot) + "-" + index + name.substring(dot) : name +
+			"-" + index;
+		return target.resolveSibling(numbered);
+	}
+
+	private static Img<ARGBType> readImage(final Path path, final String option) throws IOException {
+		try (InputStream in = Files.newInputStream(path)) {
+			return PngIO.read(in);
+		}
+		catch (final NoSuchFileException e) {
+			throw new UnclipException(option + " file " + path + " does not exist.");
+		}
+		catch (final UnclipException e) {
+			throw new UnclipException(option + " file " + path + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Mask from an image: any non-black pixel marks the region to regenerate. */
+	static Img<UnsignedByteType> maskOf(final Img<ARGBType> image) {
+		final Img<UnsignedByteType> mask = ArrayImgs.unsignedBytes(image.dimension(0), image.dimension(1));
+		final Cursor<ARGBType> c = image.localizingCursor();
+		final var ra = mask.randomAccess();
+		while (c.hasNext()) {
+			final int v = c.next().get() & 0xffffff;
+			ra.setPosition(c);
+			ra.get().set(v != 0 ? 255 : 0);
+		}
+		return mask;
+	}
+
+	private static int n(final Arguments a) {
+		return a.integer("n") == null ? 1 : a.integer("n");
+	}
+
+	private static long seed(final Arguments a) {
+		return a.longValue("seed") == null ? 0L : a.longValue("seed");
+	}
+
+	private static SamplingOptions sampling(final Arguments a) {
+		return new SamplingOptions(a.integer("steps"), a.decimal("guidance"), a.optional("scheduler"));
+	}
+
+	private static sc.fiji.unclip.ProgressListener progress(final Arguments a, final PrintStream err) {
+		return "true".equals(a.optional("quiet")) ? sc.fiji.unclip.ProgressListener.NONE : new TerminalProgress(
+			err);
+	}
+
+	private static void launchByName(final String className, final String[] args) {
+		try {
+			Class.forName(className).getMethod("main", String[].class).invoke(null, (Object) args);
+		}
+		catch (final ReflectiveOperationException e) {
+			System.err.println("unclip: this build has no ImageJ launcher (" + e + ")");
+			System.exit(FAILED);
+		}
+	}
+
+}
