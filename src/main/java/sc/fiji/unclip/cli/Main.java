@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.client.RemoteGenerator;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
 import sc.fiji.unclip.engine.Offline;
 import sc.fiji.unclip.engine.io.PngIO;
@@ -47,10 +49,11 @@ public final class Main {
 		"  inpaint  --image FILE --mask FILE --prompt TEXT [--n N] [--seed S] [--feather PX] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
 		"  serve    [--host 127.0.0.1] [--port 8080] [--model DIR] [--api-key KEY]",
 		"  imagej   [ImageJ arguments, e.g. -batch macros/text-to-image.ijm]",
-		"Schedulers: ddim, ddpm, dpmsolver++, unclip. With --n > 1 files are numbered (out-1.png, ...).");
+		"Schedulers: ddim, ddpm, dpmsolver++, unclip. With --n > 1 files are numbered (out-1.png, ...).",
+		"generate, vary and inpaint take --server URL instead of --model to run on an inference service.");
 
 	private static final Set<String> SAMPLING = Set.of("n", "seed", "steps", "guidance", "scheduler", "model",
-		"out", "quiet");
+		"server", "out", "quiet");
 
 	private Main() {}
 
@@ -152,8 +155,12 @@ public final class Main {
 		final Path target, final PrintStream out) throws IOException
 	{
 		final String model = a.optional("model");
-		try (Generator generator = model == null ? EmbeddedGenerator.openDefault() : EmbeddedGenerator.open(Path
-			.of(model)))
+		final String server = a.optional("server");
+		if (server != null && model != null) throw new Arguments.UsageException(
+			"--server and --model exclude each other: the server runs its own model");
+		// --server: the same call on an inference service (key from UNCLIP_API_KEY), see README
+		try (Generator generator = server != null ? RemoteGenerator.connect(URI.create(server), null)
+			: model == null ? EmbeddedGenerator.openDefault() : EmbeddedGenerator.open(Path.of(model)))
 		{
 			final GenerationResult result = work.run(generator);
 			result.warnings().forEach(w -> err.println("unclip: warning: " + w));

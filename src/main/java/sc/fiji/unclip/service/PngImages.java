@@ -7,26 +7,20 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.ImageOutputStream;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.basictypeaccess.array.IntArray;
 import net.imglib2.type.numeric.ARGBType;
-import net.imglib2.view.Views;
+import sc.fiji.unclip.engine.io.PngIO;
 
 /**
  * PNG in and out of the service: uploads are checked (signature, size limit before decoding, truncation)
- * and responses carry the provenance as PNG text chunks, like every PNG this project writes.
+ * and responses carry the provenance as PNG text chunks, written by the engine's {@link PngIO}.
  */
 final class PngImages {
 
@@ -70,49 +64,14 @@ final class PngImages {
 		}
 	}
 
-	/** Encodes an RGB image as PNG with one {@code tEXt} chunk per provenance entry. */
+	/** Encodes an RGB image as PNG with the provenance as text chunks (the engine's codec). */
 	static byte[] encode(final RandomAccessibleInterval<ARGBType> image, final Map<String, String> text) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final BufferedImage buffered = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		final int[] rgb = new int[w * h];
-		int i = 0;
-		for (final ARGBType pixel : Views.flatIterable(image))
-			rgb[i++] = pixel.get();
-		buffered.setRGB(0, 0, w, h, rgb, 0, w);
-		final ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-		try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-			ImageOutputStream out = ImageIO.createImageOutputStream(bytes))
-		{
-			final IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier
-				.createFromRenderedImage(buffered), writer.getDefaultWriteParam());
-			final IIOMetadataNode textNode = new IIOMetadataNode("tEXt");
-			text.forEach((key, value) -> {
-				final IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-				entry.setAttribute("keyword", key);
-				entry.setAttribute("value", latin1(value));
-				textNode.appendChild(entry);
-			});
-			final IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
-			root.appendChild(textNode);
-			metadata.mergeTree("javax_imageio_png_1.0", root);
-			writer.setOutput(out);
-			writer.write(new IIOImage(buffered, null, metadata));
-			out.flush();
+		try (ByteArrayOutputStream bytes = new ByteArrayOutputStream()) {
+			PngIO.write(image, text, bytes);
 			return bytes.toByteArray();
 		}
 		catch (final IOException e) {
 			throw new IllegalStateException("PNG encoding failed in memory", e);
 		}
-		finally {
-			writer.dispose();
-		}
-	}
-
-	/** tEXt chunks are Latin-1; characters outside it become '?' rather than corrupt the file. */
-	private static String latin1(final String s) {
-		final StringBuilder sb = new StringBuilder(s.length());
-		for (final char c : s.toCharArray())
-			sb.append(c < 256 ? c : '?');
-		return sb.toString();
 	}
 }

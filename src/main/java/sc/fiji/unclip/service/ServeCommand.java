@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 
 import sc.fiji.unclip.Generator;
 import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.engine.EmbeddedGenerator;
+import sc.fiji.unclip.engine.Offline;
 
 /**
  * {@code serve [--host 127.0.0.1] [--port 8080] [--model DIR] [--api-key-file F]}: runs the
@@ -77,7 +79,10 @@ public final class ServeCommand {
 		// read by the JDK server once, when the first server is made (see InferenceService)
 		System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(readTimeoutS));
 		config.requireKeyOffLoopback(); // before loading the model: fail fast
-		final Generator generator = EngineLoader.open(modelDir);
+		Offline.enforce();
+		// the bundle's files are checked against their hashes here, before the port opens
+		final Generator generator = modelDir == null ? EmbeddedGenerator.openDefault() : EmbeddedGenerator
+			.open(modelDir);
 		final InferenceService service;
 		try {
 			service = InferenceService.start(config, generator);

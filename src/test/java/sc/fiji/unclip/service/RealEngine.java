@@ -1,8 +1,8 @@
 package sc.fiji.unclip.service;
 
-import org.junit.jupiter.api.Assumptions;
-
 import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.engine.EmbeddedGenerator;
+import sc.fiji.unclip.engine.Offline;
 
 /** The embedded engine on the bundled model, shared by the tests that check what the service computes. */
 final class RealEngine {
@@ -13,19 +13,9 @@ final class RealEngine {
 
 	static synchronized Generator get() {
 		if (shared == null) {
-			Assumptions.assumeTrue(available(), "the embedded engine is not in this build yet");
-			shared = EngineLoader.open(null);
+			Offline.enforce();
+			shared = EmbeddedGenerator.openDefault();
 		}
 		return shared;
-	}
-
-	static boolean available() {
-		try {
-			Class.forName("sc.fiji.unclip.engine.EmbeddedGenerator");
-			return true;
-		}
-		catch (final ClassNotFoundException e) {
-			return false;
-		}
 	}
 }

@@ -31,7 +31,7 @@ import sc.fiji.unclip.client.RemoteGenerator;
  * <li>{@code soak}: many requests, some cancelled at random moments; resident memory after the first 100
  * and at the end, and thread counts.</li>
  * </ul>
- * {@code --generator engine} (default when the engine is in the build) uses the bundled model;
+ * {@code --generator engine} (default) uses the bundled model;
  * {@code pattern} the test generator, which shows the service's own overhead only.
  */
 public final class ServiceBenchmark {
@@ -40,7 +40,7 @@ public final class ServiceBenchmark {
 
 	public static void main(final String[] args) throws Exception {
 		final String mode = args.length > 0 ? args[0] : "batching";
-		String generatorName = RealEngine.available() ? "engine" : "pattern";
+		String generatorName = "engine";
 		int requests = mode.equals("soak") ? 1000 : 32;
 		int steps = 2;
 		for (int i = 1; i + 1 < args.length; i += 2) {
@@ -51,7 +51,7 @@ public final class ServiceBenchmark {
 				default -> throw new IllegalArgumentException("unknown option " + args[i]);
 			}
 		}
-		final Generator generator = generatorName.equals("engine") ? EngineLoader.open(null)
+		final Generator generator = generatorName.equals("engine") ? RealEngine.get()
 			: new SeededPatternGenerator(25);
 		System.out.println("generator: " + generatorName + " (" + generator.model().name() + "), steps " +
 			steps + ", " + Runtime.getRuntime().availableProcessors() + " cores");
