@@ -35,6 +35,7 @@ public final class EmbeddedGenerator implements Generator {
 
 	static {
 		Offline.enforce();
+		TorchSettings.apply();
 	}
 
 	/** Most images per request: each image costs memory in every batched network call. */
@@ -62,6 +63,7 @@ public final class EmbeddedGenerator implements Generator {
 	/** Opens a bundle folder (hashes checked, networks loaded). */
 	public static EmbeddedGenerator open(final Path bundleDir) {
 		Offline.enforce();
+		TorchSettings.apply();
 		final Bundle bundle = Bundle.open(bundleDir);
 		return new EmbeddedGenerator(bundle, PipelineKinds.load(bundle, device()));
 	}

@@ -51,7 +51,7 @@ final class TorchComponent implements AutoCloseable {
 	 * only costs warm-up time (the profiled re-optimisations never pay back). See README "Performance".
 	 */
 	static void optimiseForShortRuns() {
-		JniUtils.setGraphExecutorOptimize(false);
+		if (!Boolean.getBoolean("unclip.jit.optimize")) JniUtils.setGraphExecutorOptimize(false);
 	}
 
 	/** Runs the network; the outputs are attached to the first input's manager. */

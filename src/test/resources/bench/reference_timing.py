@@ -1,0 +1,23 @@
+"""Per-image time of the Python reference pipeline (models/tools) on a bundle at its default steps.
+
+Usage: python reference_timing.py BUNDLE_DIR PROMPT REPEATS [THREADS]  ->  prints "python_seconds_per_image X".
+Run by sc.fiji.unclip.bench.EngineBenchmark with the project's venv, once with torch's default threads and
+once with as many as the Java engine uses.
+"""
+import sys
+import time
+
+import torch
+
+from unclip_tools.reference import Bundle, NamedNoise, Request, run
+
+bundle_dir, prompt, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if len(sys.argv) > 4:
+    torch.set_num_threads(int(sys.argv[4]))
+bundle = Bundle(bundle_dir)
+for seed in range(2):  # warm-up (TorchScript profiling runs)
+    run(bundle, Request("text", prompt, 1), NamedNoise(seed))
+start = time.perf_counter()
+for seed in range(repeats):
+    run(bundle, Request("text", prompt, 1), NamedNoise(seed))
+print(f"python_seconds_per_image {(time.perf_counter() - start) / repeats:.4f} threads {torch.get_num_threads()}")
