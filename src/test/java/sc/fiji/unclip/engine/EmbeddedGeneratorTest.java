@@ -85,6 +85,25 @@ class EmbeddedGeneratorTest {
 	}
 
 	@Test
+	void concurrentCallsGiveTheSameImagesAsSerialOnes() throws Exception {
+		final String[] prompts = { "a red circle", "a blue square", "a green triangle", "a white circle" };
+		final int[][] serial = new int[prompts.length][];
+		for (int i = 0; i < prompts.length; i++)
+			serial[i] = pixels(text(prompts[i], 1, FAST).images().get(0));
+		final var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+		try {
+			final List<java.util.concurrent.Future<int[]>> futures = new ArrayList<>();
+			for (final String prompt : prompts)
+				futures.add(pool.submit(() -> pixels(text(prompt, 1, FAST).images().get(0))));
+			for (int i = 0; i < prompts.length; i++)
+				assertArrayEquals(serial[i], futures.get(i).get(), prompts[i]);
+		}
+		finally {
+			pool.shutdown();
+		}
+	}
+
+	@Test
 	void progressReportsEveryStepOfEveryStage() {
 		final List<String> calls = new ArrayList<>();
 		generator.textToImage(new TextToImageRequest("a blue square", 2, 1, FAST), (stage, step, total) -> calls
