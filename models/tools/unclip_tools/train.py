@@ -89,6 +89,8 @@ class Trainer:
             ck = torch.load(args.resume, map_location=self.device, weights_only=False)
             self.model.load_state_dict(ck["model"])
             self.state["stages"] = ck["state"]["stages"]
+            self.state["resumed_from"] = {"command": ck["state"].get("command"), "stages": copy.deepcopy(ck["state"]["stages"]),
+                                          "total_seconds": ck["state"].get("total_seconds")}
         t0 = time.time()
         self.pool = Pool(self.world, args.pool, args.seed)
         self.log(f"pool of {len(self.pool)} scenes in {time.time() - t0:.1f}s")
@@ -148,7 +150,9 @@ class Trainer:
         if ema is not None:
             live = copy.deepcopy(module.state_dict())
             module.load_state_dict(ema.shadow.state_dict())
-        self.state["stages"][stage] = {"steps": step, "seconds": round(time.time() - t0, 1), "done": final,
+        before = self.state.get("resumed_from", {}).get("stages", {}).get(stage, {"steps": 0, "seconds": 0.0})
+        self.state["stages"][stage] = {"steps": before["steps"] + step,
+                                       "seconds": round(before["seconds"] + time.time() - t0, 1), "done": final,
                                        "parameters": parameter_count(module)}
         self.save()
         if live is not None and not final:
@@ -254,6 +258,6 @@ def main(argv: list[str] | None = None) -> None:
         if stage not in STAGES:
             raise SystemExit(f"unknown stage {stage!r}; choose from {', '.join(STAGES)}")
         getattr(trainer, f"train_{stage}")(getattr(args, f"{stage}_steps"), getattr(args, f"{stage}_minutes"))
-    trainer.state["total_seconds"] = round(time.time() - t0, 1)
+    trainer.state["total_seconds"] = round(time.time() - t0 + (trainer.state.get("resumed_from", {}).get("total_seconds") or 0), 1)
     trainer.save()
     trainer.log("done: " + json.dumps(trainer.state["stages"]))
