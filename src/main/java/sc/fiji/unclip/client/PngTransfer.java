@@ -4,31 +4,31 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Map;
 
 import javax.imageio.ImageIO;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
-import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.ARGBType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.view.Views;
 import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.engine.io.PngIO;
 
-/** Images to and from the PNG bytes the Images API carries. */
+/** Images to and from the PNG bytes the Images API carries (through the engine's {@link PngIO}). */
 final class PngTransfer {
 
 	private PngTransfer() {}
 
 	static byte[] rgb(final RandomAccessibleInterval<ARGBType> image) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final BufferedImage buffered = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		final int[] rgb = new int[w * h];
-		int i = 0;
-		for (final ARGBType p : Views.flatIterable(image))
-			rgb[i++] = p.get();
-		buffered.setRGB(0, 0, w, h, rgb, 0, w);
-		return write(buffered);
+		try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+			PngIO.write(image, Map.of(), out);
+			return out.toByteArray();
+		}
+		catch (final IOException e) {
+			throw new IllegalStateException("PNG encoding failed in memory", e);
+		}
 	}
 
 	/**
@@ -48,16 +48,14 @@ final class PngTransfer {
 
 	static Img<ARGBType> decode(final byte[] png) {
 		try {
-			final BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-			if (image == null) throw new UnclipException("The server sent an image that is not a PNG.");
-			final int w = image.getWidth(), h = image.getHeight();
-			final int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-			for (int i = 0; i < argb.length; i++)
-				argb[i] |= 0xff000000;
-			return ArrayImgs.argbs(argb, w, h);
+			final Img<ARGBType> image = PngIO.read(new ByteArrayInputStream(png));
+			for (final ARGBType p : image)
+				p.set(p.get() | 0xff000000);
+			return image;
 		}
-		catch (final IOException e) {
-			throw new UnclipException("The server sent a damaged PNG: " + e.getMessage(), e);
+		catch (final IOException | RuntimeException e) {
+			throw new UnclipException("The server sent an image that is not a readable PNG: " + e
+				.getMessage(), e);
 		}
 	}
 
