@@ -47,10 +47,12 @@ final class TorchComponent implements AutoCloseable {
 	}
 
 	/**
-	 * Turns off TorchScript's profiling graph executor on this thread: with a few dozen calls per image it
-	 * only costs warm-up time (the profiled re-optimisations never pay back). See README "Performance".
+	 * Inference settings of the calling thread (libtorch keeps them per thread): no autograd recording, and
+	 * TorchScript's profiling graph executor off, since with a few dozen calls per image its re-optimisations
+	 * only cost warm-up time. See README "Performance".
 	 */
 	static void optimiseForShortRuns() {
+		JniUtils.setGradMode(false);
 		if (!Boolean.getBoolean("unclip.jit.optimize")) JniUtils.setGraphExecutorOptimize(false);
 	}
 
