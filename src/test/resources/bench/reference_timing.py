@@ -15,7 +15,7 @@ bundle_dir, prompt, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if len(sys.argv) > 4:
     torch.set_num_threads(int(sys.argv[4]))
 bundle = Bundle(bundle_dir)
-for seed in range(2):  # warm-up (TorchScript profiling runs)
+for seed in range(5):  # warm-up (TorchScript profiling runs)
     run(bundle, Request("text", prompt, 1), NamedNoise(seed))
 start = time.perf_counter()
 for seed in range(repeats):

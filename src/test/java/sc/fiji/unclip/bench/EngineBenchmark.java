@@ -27,7 +27,7 @@ public final class EngineBenchmark {
 		final String prompt = "a red circle on a blue background";
 		final double java;
 		try (EmbeddedGenerator generator = EmbeddedGenerator.open(bundle)) {
-			for (int seed = 0; seed < 2; seed++)
+			for (int seed = 0; seed < 5; seed++)
 				generator.textToImage(new TextToImageRequest(prompt, seed), null, null);
 			final long start = System.nanoTime();
 			for (int seed = 0; seed < repeats; seed++)
