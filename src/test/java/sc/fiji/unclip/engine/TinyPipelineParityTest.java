@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.ProgressListener;
@@ -39,9 +39,21 @@ class TinyPipelineParityTest {
 		generator.close();
 	}
 
+	/** Every pipeline case the Python side wrote (folders with case.json and tensors.npz). */
+	static List<String> cases() throws java.io.IOException {
+		try (var dirs = java.nio.file.Files.list(Fixture.ROOT)) {
+			final List<String> names = dirs.filter(d -> java.nio.file.Files.isRegularFile(d.resolve("case.json")) &&
+				java.nio.file.Files.isRegularFile(d.resolve("tensors.npz"))).map(d -> d.getFileName().toString())
+				.sorted().toList();
+			assertTrue(names.size() >= 5, "too few fixture cases: " + names);
+			for (final String mode : List.of("text_", "variation", "inpaint"))
+				assertTrue(names.stream().anyMatch(n -> n.startsWith(mode)), "no " + mode + " case in " + names);
+			return names;
+		}
+	}
+
 	@ParameterizedTest
-	@ValueSource(strings = { "text_ddim", "text_ddpm", "text_dpmsolver", "text_unclip", "text_noguidance",
-		"text_batch2", "variation_full", "variation_0.6", "inpaint" })
+	@MethodSource("cases")
 	void matchesReference(final String name) throws Exception {
 		final Fixture f = Fixture.load(name);
 		final var r = f.request();
