@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int)
     ap.add_argument("--guidance", type=float)
     ap.add_argument("--prior-guidance", type=float, help="override the prior stage's guidance")
+    ap.add_argument("--upsampler-steps", type=int, help="override the upsampler stage's steps")
     ap.add_argument("--scheduler")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-write", action="store_true", help="print only, do not write EVAL.md")
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     bundle, world = Bundle(args.bundle), World()
     if args.prior_guidance is not None:
         bundle.manifest["stages"]["prior"]["guidance"] = args.prior_guidance
+    if args.upsampler_steps is not None:
+        bundle.manifest["stages"]["upsampler"]["steps"] = args.upsampler_steps
     analyser, judge = PixelAnalyser(world), ClipJudge(bundle, world)
     rng = np.random.default_rng(args.seed)
     results = {}
