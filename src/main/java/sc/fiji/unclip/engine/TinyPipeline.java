@@ -87,7 +87,7 @@ final class TinyPipeline implements Pipeline {
 		final int big = output * output, small = base * base;
 		try (NDManager manager = NDManager.newBaseManager(device)) {
 			// 1. image embedding
-			final float[] imageEmbed;
+			float[] imageEmbed;
 			if (request.mode().equals("variation")) {
 				cancellation.check();
 				try (NDManager call = manager.newSubManager()) {
@@ -116,7 +116,7 @@ final class TinyPipeline implements Pipeline {
 						.getShape()), manager.zeros(textHidden.getShape())), noise, progress, cancellation, trace);
 				imageEmbed = normalisedRows(sample, n, dim, ps.get("latent_scale").getAsFloat());
 			}
-			trace.record("image_embed", imageEmbed);
+			imageEmbed = trace.record("image_embed", imageEmbed);
 
 			// 2. decoder at the base resolution
 			final float[] mask, masked;
@@ -151,8 +151,7 @@ final class TinyPipeline implements Pipeline {
 			x = denoise("decoder", decoder, run, start, x, n, lowShape, request.guidance(), new NDList(embed,
 				maskedArray, maskArray), new NDList(manager.zeros(embed.getShape()), maskedArray, maskArray), noise,
 				progress, cancellation, trace);
-			final float[] lowRes = clamped(x);
-			trace.record("low_res", lowRes);
+			final float[] lowRes = trace.record("low_res", clamped(x));
 
 			// 3. upsampler, no guidance
 			final JsonObject us = stages.getAsJsonObject("upsampler");
@@ -170,8 +169,7 @@ final class TinyPipeline implements Pipeline {
 						final float m = mask[i * big + p];
 						image[k] = m * image[k] + (1 - m) * request.source()[k];
 					}
-			trace.record("image", image);
-			return image;
+			return trace.record("image", image);
 		}
 	}
 
@@ -228,8 +226,7 @@ final class TinyPipeline implements Pipeline {
 				else out = both;
 			}
 			final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
-			x = run.step(out, index, x, stepNoise);
-			trace.record(stage + ".x." + k, x);
+			x = trace.record(stage + ".x." + k, run.step(out, index, x, stepNoise));
 			progress.progress(stage, k + 1, total);
 		}
 		return x;
