@@ -67,6 +67,13 @@ class EmbeddedGeneratorTest {
 		assertEquals(generator.model().sha256(), a.provenance().modelSha256());
 	}
 
+	/**
+	 * Batched and single calls run different libtorch kernels; last-bit differences grow by ~3e4 at each
+	 * stage's first step (t = 999, see TinyPipelineParityTest), measured up to 4.1e-4 on the trained bundle.
+	 * 1e-3 is still under a seventh of one 8-bit level (2 / 255).
+	 */
+	static final double BATCH_TOLERANCE = 1e-3;
+
 	@Test
 	void batchOfFourEqualsFourSingleRequestsWithSeedPlusI() {
 		final String prompt = "a green triangle on a white background";
@@ -80,7 +87,8 @@ class EmbeddedGeneratorTest {
 			double d = 0;
 			for (int j = 0; j < per; j++)
 				d = Math.max(d, Math.abs(single[j] - batch[i * per + j]));
-			assertTrue(d <= 1e-4, "image " + i + " of the batch differs from seed " + (100 + i) + " alone by " + d);
+			System.out.println("batch image " + i + " vs single: max difference " + d);
+			assertTrue(d <= BATCH_TOLERANCE, "image " + i + " of the batch differs from seed " + (100 + i) + " alone by " + d);
 		}
 	}
 
