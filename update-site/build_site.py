@@ -20,29 +20,68 @@ from xml.sax.saxutils import quoteattr, escape
 POM_SCIJAVA = Path.home() / ".m2/repository/org/scijava/pom-scijava/45.0.0/pom-scijava-45.0.0.pom"
 
 
-def file_checksum(path: Path) -> str:
-	"""SHA-1 of a plain file, as the updater stores it for anything that is not a jar."""
-	return hashlib.sha1(path.read_bytes()).hexdigest()
+def file_checksum(fiji_path: str, path: Path) -> str:
+	"""The updater's digest of a non-jar file: SHA-1 of its Fiji path (ASCII) followed by its bytes."""
+	digest = hashlib.sha1(fiji_path.encode("ascii", "replace"))
+	digest.update(path.read_bytes())
+	return digest.hexdigest()
+
+
+def skip_hashed_lines(data: bytes) -> bytes:
+	"""The updater's .properties filter: a line starting with '#' loses everything up to its newline.
+
+	Follows the updater's byte-by-byte state machine exactly, quirks included (a bare "#" line leaves
+	the next line unfiltered), because the checksum must equal the one Fiji computes.
+	"""
+	pos = 0
+	at_line_start = True
+	out = bytearray()
+
+	def read():
+		nonlocal pos, at_line_start
+		ch = data[pos] if pos < len(data) else -1
+		pos += ch >= 0
+		if at_line_start:
+			if ch == 0x23:
+				while True:
+					ch = read()
+					if ch == 0x0A or ch == -1:
+						break
+			else:
+				at_line_start = False
+		elif ch == 0x0A:
+			at_line_start = True
+		return ch
+
+	while (ch := read()) != -1:
+		out.append(ch)
+	return bytes(out)
 
 
 def jar_checksum(path: Path) -> str:
-	"""The updater's jar digest: SHA-1 over entries sorted by name, each its name (ASCII) then its bytes.
+	"""The updater's current jar digest (getJarDigest with every filter on).
 
-	Ignoring entry order and zip metadata (dates, compression) means a rebuilt but unchanged jar
-	is not offered as an update.
+	SHA-1 over the entries sorted by name, each its name (ASCII) then its bytes; .properties files lose
+	their '#' lines (build dates); META-INF/MANIFEST.MF keeps only lines that, upper-cased, start with
+	"Main-Class:", which is never true, so a manifest contributes no bytes. Zip dates, order and
+	compression do not count, so a rebuilt but unchanged jar is not offered as an update.
 	"""
 	digest = hashlib.sha1()
 	with zipfile.ZipFile(path) as jar:
 		for info in sorted(jar.infolist(), key=lambda i: i.filename):
 			digest.update(info.filename.encode("ascii", "replace"))
-			digest.update(jar.read(info))
+			content = jar.read(info)
+			if info.filename.endswith(".properties"):
+				content = skip_hashed_lines(content)
+			if info.filename == "META-INF/MANIFEST.MF":
+				content = b""
+			digest.update(content)
 	return digest.hexdigest()
 
 
-def checksum(path: Path) -> str:
-	"""Jar digest for jars (also when stored with the updater's -yyyyMMddHHmmss suffix), else plain SHA-1."""
-	name = re.sub(r"-\d{14}$", "", path.name)
-	return jar_checksum(path) if name.endswith(".jar") else file_checksum(path)
+def checksum(fiji_path: str, path: Path) -> str:
+	"""The checksum Fiji's updater records for a file installed at fiji_path."""
+	return jar_checksum(path) if fiji_path.endswith(".jar") else file_checksum(fiji_path, path)
 
 
 def managed_by_fiji(pom: Path = POM_SCIJAVA) -> set:
@@ -98,19 +137,56 @@ def plan(root: Path, fiji_managed: set):
 	return files, skipped
 
 
+DTD_ELEMENTS = [
+	"<!ELEMENT pluginRecords ((update-site | disabled-update-site)*, plugin*)>",
+	"<!ELEMENT update-site EMPTY>",
+	"<!ELEMENT disabled-update-site EMPTY>",
+	"<!ELEMENT plugin (platform*, category*, version?, previous-version*)>",
+	"<!ELEMENT version (description?, dependency*, link*, author*)>",
+	"<!ELEMENT previous-version EMPTY>",
+	"<!ELEMENT description (#PCDATA)>",
+	"<!ELEMENT dependency EMPTY>",
+	"<!ELEMENT link (#PCDATA)>",
+	"<!ELEMENT author (#PCDATA)>",
+	"<!ELEMENT platform (#PCDATA)>",
+	"<!ELEMENT category (#PCDATA)>",
+	"<!ATTLIST plugin update-site CDATA #IMPLIED>",
+	"<!ATTLIST plugin filename CDATA #REQUIRED>",
+	"<!ATTLIST plugin executable CDATA #IMPLIED>",
+	"<!ATTLIST dependency filename CDATA #REQUIRED>",
+	"<!ATTLIST dependency timestamp CDATA #IMPLIED>",
+	"<!ATTLIST dependency overrides CDATA #IMPLIED>",
+	"<!ATTLIST version timestamp CDATA #REQUIRED>",
+	"<!ATTLIST version checksum CDATA #REQUIRED>",
+	"<!ATTLIST version filesize CDATA #REQUIRED>",
+	"<!ATTLIST previous-version filename CDATA #IMPLIED>",
+	"<!ATTLIST previous-version timestamp CDATA #REQUIRED>",
+	"<!ATTLIST previous-version timestamp-obsolete CDATA #IMPLIED>",
+	"<!ATTLIST previous-version checksum CDATA #REQUIRED>",
+]
+
+
 def write_db(files, timestamp: str, out: Path):
-	"""db.xml.gz: one <plugin> per file; the plugin jar depends on every shipped jar."""
+	"""db.xml.gz in the updater's layout: inline DTD, <plugin filename> holding one <version> that holds
+	the description and the dependencies; the plugin jar depends on every shipped jar."""
 	jars = [p for p, _ in files if p.endswith(".jar") and p != "jars/unclip.jar"]
 	xml = io.StringIO()
-	xml.write('<?xml version="1.0" encoding="UTF-8"?>\n<pluginRecords>\n')
+	xml.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+	xml.write("<!DOCTYPE pluginRecords [\n" + "\n".join(DTD_ELEMENTS) + "]>\n")
+	xml.write("<pluginRecords>\n")
 	for fiji_path, src in files:
-		xml.write(f" <plugin filename={quoteattr(fiji_path)}>\n")
-		xml.write(f'  <version checksum="{checksum(src)}" timestamp="{timestamp}" filesize="{src.stat().st_size}"/>\n')
+		xml.write(f"    <plugin filename={quoteattr(fiji_path)}>\n")
+		xml.write(f'        <version checksum="{checksum(fiji_path, src)}" timestamp="{timestamp}"'
+			f' filesize="{src.stat().st_size}"')
 		if fiji_path == "jars/unclip.jar":
-			xml.write("  <description>unCLIP for Fiji: text to image, variations, selection inpainting</description>\n")
+			xml.write(">\n        <description>unCLIP for Fiji: text to image, variations, selection"
+				" inpainting</description>\n")
 			for dep in jars:
-				xml.write(f"  <dependency filename={quoteattr(dep)} timestamp=\"{timestamp}\"/>\n")
-		xml.write(" </plugin>\n")
+				xml.write(f"            <dependency filename={quoteattr(dep)} timestamp=\"{timestamp}\"/>\n")
+			xml.write("        </version>\n")
+		else:
+			xml.write("/>\n")
+		xml.write("    </plugin>\n")
 	xml.write("</pluginRecords>\n")
 	with open(out / "db.xml.gz", "wb") as raw:
 		with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
