@@ -193,6 +193,27 @@ def write_db(files, timestamp: str, out: Path):
 			gz.write(xml.getvalue().encode("utf-8"))
 
 
+def write_cli_zip(root: Path, out_zip: Path, timestamp: str):
+	"""unclip-cli.zip: unclip.jar plus lib/ (every runtime jar), run as `java -jar unclip/unclip.jar`.
+
+	Entries are sorted, dated with the output timestamp and given fixed permissions: same inputs, same bytes.
+	"""
+	target = root / "target"
+	members = [("unclip/unclip.jar", target / "unclip.jar")]
+	members += [(f"unclip/lib/{j.name}", j) for j in sorted((target / "lib").glob("*.jar"))]
+	t = timestamp
+	date = (int(t[0:4]), int(t[4:6]), int(t[6:8]), int(t[8:10]), int(t[10:12]), int(t[12:14]))
+	out_zip.parent.mkdir(parents=True, exist_ok=True)
+	with zipfile.ZipFile(out_zip, "w", compression=zipfile.ZIP_STORED) as z:
+		for name, src in members:
+			info = zipfile.ZipInfo(name, date_time=date)
+			info.external_attr = 0o644 << 16
+			info.create_system = 3
+			with open(src, "rb") as f:
+				z.writestr(info, f.read())
+	return out_zip
+
+
 def build(root: Path, out: Path, pom_scijava: Path = POM_SCIJAVA):
 	files, skipped = plan(root, managed_by_fiji(pom_scijava))
 	timestamp = output_timestamp(root / "pom.xml")
@@ -211,6 +232,7 @@ def main(argv=None):
 	ap = argparse.ArgumentParser(description=__doc__)
 	ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
 	ap.add_argument("--out", type=Path, default=None)
+	ap.add_argument("--cli-zip", type=Path, default=None, help="default: target/unclip-cli.zip")
 	args = ap.parse_args(argv)
 	out = args.out or args.root / "target/update-site"
 	files, skipped = build(args.root, out)
@@ -219,6 +241,9 @@ def main(argv=None):
 		print(f"ship  {p:60s} {src.stat().st_size / 1e6:8.1f} MB")
 	for name, coords in skipped:
 		print(f"Fiji  {name:60s} ({coords}, shipped by Fiji)")
+	cli = write_cli_zip(args.root, args.cli_zip or args.root / "target/unclip-cli.zip",
+		output_timestamp(args.root / "pom.xml"))
+	print(f"service/CLI zip: {cli} ({cli.stat().st_size / 1e6:.1f} MB)")
 	print(f"update site: {out}  ({len(files)} files, {total / 1e6:.1f} MB download)")
 
 

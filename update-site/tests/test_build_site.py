@@ -1,5 +1,7 @@
 """Tests of the update-site builder: checksum vectors, the built site read back, reproducibility."""
 import gzip
+import io
+import re
 import hashlib
 import subprocess
 import sys
@@ -102,3 +104,17 @@ def test_same_inputs_same_bytes(site, tmp_path):
 	assert first == second
 	for rel in first:
 		assert (site / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_cli_zip_is_reproducible_and_runnable_layout(site, tmp_path):
+	ts = build_site.output_timestamp(ROOT / "pom.xml")
+	one = build_site.write_cli_zip(ROOT, tmp_path / "one.zip", ts)
+	two = build_site.write_cli_zip(ROOT, tmp_path / "two.zip", ts)
+	assert one.read_bytes() == two.read_bytes()
+	with zipfile.ZipFile(one) as z:
+		names = z.namelist()
+		manifest = zipfile.ZipFile(io.BytesIO(z.read("unclip/unclip.jar"))).read("META-INF/MANIFEST.MF").decode()
+	assert "unclip/unclip.jar" in names
+	classpath = "".join(l[1:] if l.startswith(" ") else "\n" + l for l in manifest.splitlines())
+	for entry in re.search(r"Class-Path: (.*)", classpath).group(1).split():
+		assert f"unclip/{entry}" in names, entry
