@@ -118,3 +118,62 @@ def test_cli_zip_is_reproducible_and_runnable_layout(site, tmp_path):
 	classpath = "".join(l[1:] if l.startswith(" ") else "\n" + l for l in manifest.splitlines())
 	for entry in re.search(r"Class-Path: (.*)", classpath).group(1).split():
 		assert f"unclip/{entry}" in names, entry
+
+
+@pytest.fixture(scope="module")
+def fiji(site, tmp_path_factory):
+	"""A Fiji-shaped folder: Fiji's own jars (the pom-scijava-managed ones the build resolved), then this site."""
+	import install_from_site
+	home = tmp_path_factory.mktemp("Fiji.app")
+	(home / "jars").mkdir()
+	(home / "plugins").mkdir()
+	(home / "macros").mkdir()
+	fiji_jars = build_site.managed_by_fiji()
+	for jar in sorted((ROOT / "target/lib").glob("*.jar")):
+		if build_site.maven_coordinates(jar) in fiji_jars:
+			(home / "jars" / jar.name).write_bytes(jar.read_bytes())
+	install_from_site.install(site.as_uri(), home)
+	return home
+
+
+def test_install_rejects_a_damaged_site(site, tmp_path):
+	import shutil
+	import install_from_site
+	copy = tmp_path / "site"
+	shutil.copytree(site, copy)
+	victim = next(copy.glob("jars/tokenizers-*"))
+	original = victim.read_bytes()
+	victim.write_bytes(original + b"\0")
+	with pytest.raises(ValueError, match="tokenizers.*bytes"):
+		install_from_site.install(copy.as_uri(), tmp_path / "fiji")
+	victim.write_bytes(original)
+	db = gzip.decompress((copy / "db.xml.gz").read_bytes())
+	wanted = build_site.checksum("jars/unclip.jar", ROOT / "target/unclip.jar").encode()
+	(copy / "db.xml.gz").write_bytes(gzip.compress(db.replace(wanted, b"0" * 40)))
+	with pytest.raises(ValueError, match="unclip.jar: checksum"):
+		install_from_site.install(copy.as_uri(), tmp_path / "fiji2")
+
+
+def test_installed_fiji_generates_offline(fiji, tmp_path):
+	"""The jars Fiji has plus the site's jars are a complete class path: the CLI generates an image offline."""
+	out = tmp_path / "cat.png"
+	run = subprocess.run(["java", "-Xmx2g", "-Dai.djl.offline=true", "-cp", str(fiji / "jars") + "/*",
+		"sc.fiji.unclip.cli.Main", "generate", "--prompt", "a red circle", "--seed", "1", "--steps", "4",
+		"--out", str(out)], capture_output=True, text=True, timeout=600,
+		env={"PATH": "/usr/bin:/bin", "OPT_OUT_TRACKING": "true", "HOME": str(tmp_path)})
+	assert run.returncode == 0, run.stderr[-3000:]
+	assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_installed_fiji_runs_the_text_to_image_macro(fiji, tmp_path):
+	"""The project's ImageJ 1.x launcher, started from the Fiji folder, runs macros/unclip/text-to-image.ijm."""
+	macro = fiji / "macros/unclip/text-to-image.ijm"
+	with zipfile.ZipFile(fiji / "jars/unclip.jar") as jar:
+		launcher = "sc/fiji/unclip/ij/launcher/ImageJLauncher.class" in jar.namelist()
+	if not launcher or not macro.is_file():
+		pytest.skip("the ImageJ launcher or macros/text-to-image.ijm is not in the build yet")
+	run = subprocess.run(["java", "-Xmx2g", "-Djava.awt.headless=true", "-Dai.djl.offline=true",
+		"-Dij.dir=" + str(fiji), "-Dplugins.dir=" + str(fiji), "-cp", str(fiji / "jars") + "/*",
+		"sc.fiji.unclip.cli.Main", "imagej", "-batch", str(macro)], capture_output=True, text=True,
+		timeout=600, cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "OPT_OUT_TRACKING": "true", "HOME": str(tmp_path)})
+	assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-3000:])
