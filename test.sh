@@ -6,4 +6,5 @@ cd "$(dirname "$0")"
 status=0
 models/tools/test.sh || status=1
 mvn -B verify || status=1
+update-site/test.sh || status=1
 exit $status
