@@ -107,6 +107,11 @@ def maven_coordinates(jar: Path):
 	return None
 
 
+def artifact_id_of(file_name: str) -> str:
+	"""'jna-5.14.0.jar' -> 'jna': the part of a Maven file name before its version."""
+	return re.sub(r"-\d[^-]*(-.*)?\.jar$", "", file_name)
+
+
 def output_timestamp(pom: Path) -> str:
 	"""The pom's project.build.outputTimestamp as the updater's yyyyMMddHHmmss (UTC)."""
 	m = re.search(r"<project.build.outputTimestamp>([^<]+)<", pom.read_text(encoding="utf-8"))
@@ -124,10 +129,13 @@ def plan(root: Path, fiji_managed: set):
 		raise SystemExit(f"{plugin} is missing: run `mvn -B package -DskipTests` first")
 	files = [("jars/unclip.jar", plugin)]
 	skipped = []
+	managed_ids = {pair.split(":", 1)[1] for pair in fiji_managed}
 	for jar in sorted((target / "lib").glob("*.jar")):
 		coords = maven_coordinates(jar)
-		if coords in fiji_managed:
-			skipped.append((jar.name, coords))
+		# jars without pom.properties (jna, for one) are matched on the artifactId in their file name
+		by_name = coords is None and artifact_id_of(jar.name) in managed_ids
+		if coords in fiji_managed or by_name:
+			skipped.append((jar.name, coords or artifact_id_of(jar.name)))
 		else:
 			files.append((f"jars/{jar.name}", jar))
 	macros = root / "macros"

@@ -76,6 +76,7 @@ def test_site_reads_back(site):
 	with gzip.open(site / "db.xml.gz") as f:
 		db = ET.parse(f).getroot()
 	fiji = build_site.managed_by_fiji()
+	fiji_ids = {pair.split(":", 1)[1] for pair in fiji}
 	plugins = db.findall("plugin")
 	names = {p.get("filename") for p in plugins}
 	assert "jars/unclip.jar" in names
@@ -89,10 +90,13 @@ def test_site_reads_back(site):
 		assert build_site.checksum(p.get("filename"), stored) == v.get("checksum")
 		if p.get("filename").endswith(".jar"):
 			assert build_site.maven_coordinates(stored) not in fiji, f"{stored.name} duplicates a Fiji jar"
+			assert build_site.artifact_id_of(Path(p.get("filename")).name) not in fiji_ids, stored.name
 		for dep in v.findall("dependency"):
 			assert dep.get("filename") in names and dep.get("timestamp").isdigit()
 	deps = {d.get("filename") for d in db.findall("plugin/version/dependency")}
 	assert deps == {n for n in names if n.endswith(".jar")} - {"jars/unclip.jar"}
+	assert build_site.artifact_id_of("pytorch-native-cpu-2.7.1-linux-x86_64.jar") == "pytorch-native-cpu"
+	assert not any("jna" in n for n in names), "Fiji ships jna"
 	assert not any("scijava-common" in n or "/ij-" in n or "gson" in n or "imglib2" in n for n in names)
 
 
@@ -128,10 +132,9 @@ def fiji(site, tmp_path_factory):
 	(home / "jars").mkdir()
 	(home / "plugins").mkdir()
 	(home / "macros").mkdir()
-	fiji_jars = build_site.managed_by_fiji()
-	for jar in sorted((ROOT / "target/lib").glob("*.jar")):
-		if build_site.maven_coordinates(jar) in fiji_jars:
-			(home / "jars" / jar.name).write_bytes(jar.read_bytes())
+	_, fiji_jars = build_site.plan(ROOT, build_site.managed_by_fiji())
+	for name, _ in fiji_jars:
+		(home / "jars" / name).write_bytes((ROOT / "target/lib" / name).read_bytes())
 	install_from_site.install(site.as_uri(), home)
 	return home
 
