@@ -119,14 +119,15 @@ def score(world: World, analyser: PixelAnalyser, judge: ClipJudge, captions: lis
 
 
 def generate(bundle: Bundle, captions: list[str], seed: int, steps: int | None, guidance: float | None,
-             scheduler: str | None) -> tuple[np.ndarray, float]:
+             scheduler: str | None) -> tuple[np.ndarray, np.ndarray, float]:
     # the first TorchScript calls optimise the graphs: keep them out of the timing
     run(bundle, Request("text", captions[0], 1, steps, guidance, scheduler), NamedNoise(seed))
-    images, t0 = [], time.perf_counter()
+    images, low, t0 = [], [], time.perf_counter()
     for i, caption in enumerate(captions):
         trace = run(bundle, Request("text", caption, 1, steps, guidance, scheduler), NamedNoise(seed + i))
         images.append(to_uint8(trace["image"])[0])
-    return np.stack(images), (time.perf_counter() - t0) / max(1, len(captions))
+        low.append(to_uint8(torch.nn.functional.interpolate(trace["low_res"], scale_factor=2.0, mode="nearest"))[0])
+    return np.stack(images), np.stack(low), (time.perf_counter() - t0) / max(1, len(captions))
 
 
 def pct(x: float) -> str:
@@ -159,9 +160,9 @@ def main(argv: list[str] | None = None) -> None:
     for mode in ("train", "held_out"):
         scenes, captions = single_shape_captions(world, rng, args.n, mode)
         truth = score(world, analyser, judge, captions, world.render(scenes))
-        images, per_image = generate(bundle, captions, args.seed, args.steps, args.guidance, args.scheduler)
+        images, low, per_image = generate(bundle, captions, args.seed, args.steps, args.guidance, args.scheduler)
         results[mode] = {"truth": truth, "generated": score(world, analyser, judge, captions, images),
-                         "seconds_per_image": per_image}
+                         "decoder": score(world, analyser, judge, captions, low), "seconds_per_image": per_image}
         if args.sheet and mode == "train":
             from PIL import Image
             Image.fromarray(np.concatenate([np.concatenate(list(images[i:i + 10]), 1)
@@ -192,9 +193,10 @@ def main(argv: list[str] | None = None) -> None:
         "|---|---|---|---|---|---|---|---|",
     ]
     for mode, label in (("train", "held-in"), ("held_out", "held-out")):
-        for src in ("generated", "truth"):
+        for src, what in (("generated", "generated (32 px, final)"), ("decoder", "decoder output (16 px, before the upsampler)"),
+                          ("truth", "rendered ground truth")):
             r = results[mode][src]
-            name = f"{label}, {'generated' if src == 'generated' else 'rendered ground truth'}"
+            name = f"{label}, {what}"
             lines.append(f"| {name} | {r['n']} | {pct(r['colour'])} | {pct(r['background'])} | {pct(r['kind'])} | "
                          f"{pct(r['all three'])} | {pct(r['position'])} | {pct(r['clip'])} |")
     held_out = ", ".join("/".join(t) for t in prov.get("held_out", []))
