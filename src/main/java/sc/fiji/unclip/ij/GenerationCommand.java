@@ -1,0 +1,88 @@
+package sc.fiji.unclip.ij;
+
+import ij.IJ;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.ui.DialogPrompt;
+import org.scijava.ui.UIService;
+
+import sc.fiji.unclip.CancelledException;
+import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.UnclipException;
+
+/**
+ * What the unCLIP commands share: the generator from {@link UnclipService}, progress with Esc to cancel,
+ * and the rule that a user's mistake ends the command with a message (a dialog in the GUI, the cancel reason
+ * in macros and headless runs), never a stack trace and never a changed source image.
+ */
+public abstract class GenerationCommand extends ContextCommand {
+
+	public static final String MODEL_DEFAULT = "model default";
+	/** Seeds the commands pick themselves stay small enough to read and to type into a macro. */
+	private static final long RANDOM_SEEDS = 1L << 31;
+
+	@Parameter
+	protected UnclipService unclip;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
+	@Parameter(required = false)
+	private org.scijava.app.StatusService status;
+
+	/** The command's work, with the shared generator and a progress listener that cancels on Esc. */
+	protected abstract void generate(Generator generator, ImageJProgress progress);
+
+	@Override
+	public final void run() {
+		IJ.resetEscape();
+		final ImageJProgress progress = new ImageJProgress(status);
+		try {
+			generate(unclip.generator(), progress);
+		}
+		catch (final CancelledException e) {
+			cancel("Cancelled; nothing was changed.");
+		}
+		catch (final UnclipException e) {
+			fail(e.getMessage());
+		}
+		catch (final RuntimeException | OutOfMemoryError e) {
+			log.error("unCLIP: " + getClass().getSimpleName() + " failed", e);
+			fail("unCLIP failed: " + e + ". Nothing was changed; details are in the log.");
+		}
+		finally {
+			progress.done();
+		}
+	}
+
+	/** Ends the command with a message the user reads; the front end decides how to show it. */
+	protected void fail(final String message) {
+		cancel(message);
+		log.error("unCLIP: " + message);
+		if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) ui.showDialog(message, "unCLIP",
+			DialogPrompt.MessageType.ERROR_MESSAGE);
+	}
+
+	/** 0 and "model default" mean "follow the model", so recorded macros keep up with a better model. */
+	protected static SamplingOptions sampling(final int steps, final double guidance,
+		final String scheduler)
+	{
+		return new SamplingOptions(steps == 0 ? null : steps, guidance == 0 ? null : guidance,
+			scheduler == null || scheduler.isBlank() || scheduler.equals(MODEL_DEFAULT) ? null : scheduler);
+	}
+
+	/** -1 picks a fresh seed; the command writes the seed it used back into its field for the recorder. */
+	protected static long resolveSeed(final long seed) {
+		if (seed < -1) throw new UnclipException("Seed " + seed +
+			" is negative; use -1 for a random seed, or 0 or more to repeat a result.");
+		return seed == -1 ? ThreadLocalRandom.current().nextLong(RANDOM_SEEDS) : seed;
+	}
+}

@@ -1,0 +1,67 @@
+package sc.fiji.unclip.ij;
+
+import ij.ImagePlus;
+
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.command.ContextCommand;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.unclip.ij.image.GeneratedLabel;
+
+/**
+ * Plugins › unCLIP › Reproduce from Info: makes a generated image again from the provenance in its info.
+ * Text-to-image results are re-made directly; variations and inpainting need their source image, so for
+ * those the command says which macro line to run on it.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Reproduce from Info", headless = true)
+public class ReproduceCommand extends ContextCommand {
+
+	@Parameter
+	private CommandService commands;
+
+	@Parameter(label = "Image")
+	private ImagePlus image;
+
+	@Parameter(type = ItemIO.OUTPUT, required = false)
+	private ImagePlus result;
+
+	@Override
+	public void run() {
+		if (image == null) {
+			cancel("Reproduce from Info works on a generated image; open or select one first.");
+			return;
+		}
+		final String mode = GeneratedLabel.value(image, "unclip.mode");
+		final String line = GeneratedLabel.value(image, GeneratedLabel.MACRO_KEY);
+		if (mode == null) {
+			cancel("'" + image.getTitle() + "' has no unCLIP provenance in its info (Image › Show Info); only " +
+				"images made by unCLIP can be reproduced.");
+			return;
+		}
+		if (!mode.equals("text")) {
+			cancel("'" + image.getTitle() + "' was made by " + mode + " from another image; open that image and " +
+				"run: " + line);
+			return;
+		}
+		try {
+			final CommandModule module = commands.run(TextToImageCommand.class, true, Map.of("prompt",
+				GeneratedLabel.value(image, "unclip.prompt"), "n", Integer.parseInt(GeneratedLabel.value(image,
+					"unclip.n")), "seed", Long.parseLong(GeneratedLabel.value(image, "unclip.seed")), "steps", Integer
+						.parseInt(GeneratedLabel.value(image, "unclip.steps")), "guidance", Double.parseDouble(
+							GeneratedLabel.value(image, "unclip.guidance")), "scheduler", GeneratedLabel.value(image,
+								"unclip.scheduler"))).get();
+			if (module.isCanceled()) cancel(module.getCancelReason());
+			else result = (ImagePlus) module.getOutput("result");
+		}
+		catch (final InterruptedException | ExecutionException | RuntimeException e) {
+			cancel("Could not reproduce '" + image.getTitle() + "': " + e.getMessage());
+		}
+	}
+}

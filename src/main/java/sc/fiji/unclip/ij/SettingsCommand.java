@@ -1,0 +1,52 @@
+package sc.fiji.unclip.ij;
+
+import java.io.File;
+
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.unclip.UnclipException;
+
+/**
+ * Plugins › unCLIP › unCLIP Settings...: where pictures are made. The choice is checked now (a folder
+ * without a manifest, a malformed URL) and remembered; the model loads or the service is contacted at the
+ * next generation.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>unCLIP Settings...", headless = true)
+public class SettingsCommand extends ContextCommand {
+
+	@Parameter
+	private UnclipService unclip;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(label = "Back end", choices = { Backend.BUNDLED, Backend.FOLDER, Backend.SERVICE })
+	private String backend = Backend.BUNDLED;
+
+	@Parameter(label = "Model folder", style = "directory", required = false,
+		description = "A bundle folder holding unclip.json (for 'model folder')")
+	private File model;
+
+	@Parameter(label = "Service URL", required = false, description = "e.g. http://gpu-host:8080 (for 'service')")
+	private String server = "";
+
+	@Parameter(label = "API key", style = "password", required = false, persist = false,
+		description = "Bearer token of the service; empty uses the UNCLIP_API_KEY environment variable")
+	private String apikey = "";
+
+	@Override
+	public void run() {
+		try {
+			unclip.use(new Backend(backend, model == null ? "" : model.getPath(), server, apikey));
+			log.info("unCLIP: using the " + unclip.backend().describe());
+		}
+		catch (final UnclipException e) {
+			cancel(e.getMessage());
+			log.error("unCLIP: " + e.getMessage());
+		}
+	}
+}
