@@ -36,7 +36,7 @@ public class ImageVariationsCommand extends GenerationCommand {
 	/** The model sees 32 to 256 pixels; larger planes are first shrunk (averaging) to this side. */
 	static final int LARGEST_INPUT = 2048;
 
-	@Parameter(label = "Image")
+	@Parameter(label = "Image", required = false, description = "The current image")
 	private ImagePlus image;
 
 	@Parameter(label = "Number of images", min = "1", max = "16")

@@ -5,6 +5,7 @@ import ij.ImageStack;
 import ij.Undo;
 import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.plugin.frame.RoiManager;
 import ij.process.ImageProcessor;
 
 import java.awt.Color;
@@ -41,7 +42,7 @@ public class InpaintSelectionCommand extends GenerationCommand {
 	/** Overlay name of the outline of the generated pixels. */
 	public static final String GENERATED_REGION = "unCLIP generated region";
 
-	@Parameter(label = "Image")
+	@Parameter(label = "Image", required = false, description = "The current image")
 	private ImagePlus image;
 
 	@Parameter(label = "Prompt", description = "What to put in the selection")
@@ -81,6 +82,10 @@ public class InpaintSelectionCommand extends GenerationCommand {
 
 	@Parameter(label = "Planes", choices = { Planes.CURRENT, Planes.ALL })
 	private String planes = Planes.CURRENT;
+
+	/** Filled by Fiji (and the project's launcher) with the open ROI Manager, if any. */
+	@Parameter(required = false, persist = false)
+	private RoiManager roiManager;
 
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus result;
@@ -133,7 +138,7 @@ public class InpaintSelectionCommand extends GenerationCommand {
 			case SELECTION -> targets.add(new Region(SelectionMask.of(source.getRoi(), source.getWidth(), source
 				.getHeight(), grow), prompt));
 			case ROI_MANAGER, ROI_MANAGER_NAMES -> {
-				final ij.plugin.frame.RoiManager manager = ij.plugin.frame.RoiManager.getInstance2();
+				final RoiManager manager = roiManager != null ? roiManager : RoiManager.getInstance2();
 				final Roi[] rois = manager == null ? new Roi[0] : manager.getRoisAsArray();
 				if (rois.length == 0) throw new UnclipException("The ROI Manager is empty; add the regions to " +
 					"inpaint to it (Analyze › Tools › ROI Manager, 'Add'), or use regions=selection.");
@@ -179,7 +184,8 @@ public class InpaintSelectionCommand extends GenerationCommand {
 			.getNFrames());
 		if (source.isHyperStack() && indices.size() > 1) out.setOpenAsHyperStack(true);
 		out.setCalibration(source.getCalibration().copy());
-		out.setDisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax());
+		if (source.getType() != ImagePlus.COLOR_RGB) // on RGB, a display range rewrites the pixels
+			out.setDisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax());
 		if (source.getProperties() != null) source.getProperties().forEach((k, v) -> out.setProperty(
 			(String) k, v));
 		out.setProperties(source.getPropertiesAsArray());

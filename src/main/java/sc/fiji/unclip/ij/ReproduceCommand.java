@@ -26,7 +26,7 @@ public class ReproduceCommand extends ContextCommand {
 	@Parameter
 	private CommandService commands;
 
-	@Parameter(label = "Image")
+	@Parameter(label = "Image", required = false, description = "The current image")
 	private ImagePlus image;
 
 	@Parameter(type = ItemIO.OUTPUT, required = false)

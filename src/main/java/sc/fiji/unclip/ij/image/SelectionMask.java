@@ -31,7 +31,7 @@ public record SelectionMask(Rectangle bounds, byte[] mask, Roi roi) {
 		if (!selection.isArea()) throw new UnclipException("The selection is a " + selection.getTypeAsString()
 			.toLowerCase() + " selection, which covers no area; draw a rectangle, oval, polygon or freehand " +
 			"selection around the region to regenerate.");
-		final Roi roi = grow == 0 ? selection : RoiEnlarger.enlarge((Roi) selection.clone(), grow);
+		final Roi roi = grown(selection, grow);
 		final Rectangle box = roi.getBounds();
 		final Rectangle inside = box.intersection(new Rectangle(imageWidth, imageHeight));
 		if (inside.isEmpty()) throw outside();
@@ -48,6 +48,16 @@ public record SelectionMask(Rectangle bounds, byte[] mask, Roi roi) {
 			}
 		if (selected == 0) throw outside();
 		return new SelectionMask(inside, mask, roi);
+	}
+
+	private static Roi grown(final Roi selection, final int grow) {
+		if (grow == 0) return selection;
+		final Rectangle box = selection.getBounds();
+		if (grow < 0 && -2 * grow >= Math.min(box.width, box.height)) throw outside();
+		final Roi copy = (Roi) selection.clone();
+		final Roi roi = RoiEnlarger.enlarge(copy, grow);
+		if (grow < 0 && roi == copy) throw outside(); // ImageJ gives the selection back when nothing is left
+		return roi;
 	}
 
 	private static UnclipException outside() {

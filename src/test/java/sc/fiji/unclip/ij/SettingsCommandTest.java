@@ -1,0 +1,85 @@
+package sc.fiji.unclip.ij;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ij.ImagePlus;
+import ij.process.ColorProcessor;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import sc.fiji.unclip.engine.EmbeddedGenerator;
+import sc.fiji.unclip.service.InferenceService;
+import sc.fiji.unclip.service.ServiceConfig;
+
+/** unCLIP Settings...: choosing a back end, and the messages when the chosen one cannot work. */
+class SettingsCommandTest {
+
+	PluginContext plugin;
+
+	@BeforeEach
+	void start() {
+		plugin = new PluginContext();
+	}
+
+	@AfterEach
+	void stop() {
+		plugin.close();
+	}
+
+	@Test
+	void aFolderWithoutAManifestIsRefusedAndTheBackEndStays(@TempDir final Path empty) {
+		plugin.failure("unclip.json", SettingsCommand.class, "backend", Backend.FOLDER, "model", empty.toFile());
+		assertEquals(Backend.BUNDLED, plugin.unclip.backend().kind());
+		plugin.failure("not a service address", SettingsCommand.class, "backend", Backend.SERVICE, "server",
+			"gpu host:80");
+	}
+
+	@Test
+	void anotherBundleFolderIsUsedForTheNextCommand() {
+		final File bundle = new File("models/shapes-tiny");
+		plugin.result(SettingsCommand.class, "backend", Backend.FOLDER, "model", bundle);
+		assertEquals(Backend.FOLDER, plugin.unclip.backend().kind());
+		final ImagePlus image = plugin.result(TextToImageCommand.class, "prompt", "a blue square", "seed", 2L,
+			"steps", 3);
+		assertEquals("shapes-tiny", image.getProp("unclip.model"));
+	}
+
+	@Test
+	void anUnreachableServiceGivesAClearMessage() throws Exception {
+		final int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		plugin.result(SettingsCommand.class, "backend", Backend.SERVICE, "server", "http://127.0.0.1:" +
+			closedPort);
+		final String message = plugin.failure("127.0.0.1:" + closedPort, TextToImageCommand.class, "prompt",
+			"a red circle", "seed", 1L);
+		final ImagePlus source = new ImagePlus("x", new ColorProcessor(16, 16));
+		final SourceSnapshot before = SourceSnapshot.of(source);
+		plugin.failure("127.0.0.1:" + closedPort, ImageVariationsCommand.class, "image", source, "seed", 1L);
+		before.assertUnchanged(source);
+		System.out.println("unreachable: " + message);
+	}
+
+	@Test
+	void aWrongApiKeyGivesAClearMessageAndTheRightOneWorks() throws Exception {
+		try (EmbeddedGenerator engine = EmbeddedGenerator.openDefault(); InferenceService service = InferenceService
+			.start(ServiceConfig.defaults().withAddress("127.0.0.1", 0).withApiKey("right-key"), engine))
+		{
+			final String url = "http://127.0.0.1:" + service.port();
+			plugin.result(SettingsCommand.class, "backend", Backend.SERVICE, "server", url, "apikey", "wrong-key");
+			plugin.failure("key", TextToImageCommand.class, "prompt", "a red circle", "seed", 1L, "steps", 3);
+			plugin.result(SettingsCommand.class, "backend", Backend.SERVICE, "server", url, "apikey", "right-key");
+			final ImagePlus remote = plugin.result(TextToImageCommand.class, "prompt", "a red circle", "seed", 1L,
+				"steps", 3);
+			assertEquals(32, remote.getWidth());
+		}
+	}
+}
