@@ -65,9 +65,7 @@ public final class Main {
 			return;
 		}
 		if (args.length > 0 && args[0].equals("imagej")) {
-			// the plugin engineer replaces this look-up with a direct call once the launcher is committed
-			launchByName("sc.fiji.unclip.ij.launcher.ImageJLauncher", java.util.Arrays.copyOfRange(args, 1,
-				args.length));
+			sc.fiji.unclip.ij.launcher.ImageJLauncher.main(java.util.Arrays.copyOfRange(args, 1, args.length));
 			return;
 		}
 		final int code = run(args, System.out, System.err);
@@ -238,16 +236,6 @@ public final class Main {
 	private static sc.fiji.unclip.ProgressListener progress(final Arguments a, final PrintStream err) {
 		return "true".equals(a.optional("quiet")) ? sc.fiji.unclip.ProgressListener.NONE : new TerminalProgress(
 			err);
-	}
-
-	private static void launchByName(final String className, final String[] args) {
-		try {
-			Class.forName(className).getMethod("main", String[].class).invoke(null, (Object) args);
-		}
-		catch (final ReflectiveOperationException e) {
-			System.err.println("unclip: this build has no ImageJ launcher (" + e + ")");
-			System.exit(FAILED);
-		}
 	}
 
 }
