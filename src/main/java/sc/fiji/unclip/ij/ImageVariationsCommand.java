@@ -72,7 +72,8 @@ public class ImageVariationsCommand extends GenerationCommand {
 		seed = resolveSeed(seed);
 		final List<Img<ARGBType>> images = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
-		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax());
+		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax(),
+			source.isInvertedLut());
 		GenerationResult first = null;
 		for (int k = 0; k < indices.size(); k++) {
 			final long planeSeed = seed + (long) k * n;

@@ -109,7 +109,8 @@ public class InpaintSelectionCommand extends GenerationCommand {
 		// every plane is finished on copies first: a failure or Esc half-way leaves the source untouched
 		final List<List<ImageProcessor>> done = new ArrayList<>();
 		Provenance provenance = null;
-		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax());
+		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax(),
+			source.isInvertedLut());
 		for (int k = 0; k < indices.size(); k++) {
 			List<ImageProcessor> alternatives = List.of(source.getStack().getProcessor(indices.get(k)));
 			for (int j = 0; j < targets.size(); j++) {

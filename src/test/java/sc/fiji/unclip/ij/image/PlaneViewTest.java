@@ -67,5 +67,8 @@ class PlaneViewTest {
 		assertEquals(1000, range.toValue(0));
 		assertEquals(1510, range.toValue(255));
 		assertEquals(1255, range.toValue(127.5));
+		final DisplayRange inverted = new DisplayRange(0, 255, true);
+		assertEquals(255, inverted.toByte(0), "with an inverting LUT, 0 is displayed white");
+		assertEquals(0, inverted.toValue(255));
 	}
 }
