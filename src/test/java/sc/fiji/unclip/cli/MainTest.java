@@ -115,7 +115,8 @@ class MainTest {
 	@Test
 	void everyEntryPointKeepsDjlOffline(@TempDir final Path dir) throws Exception {
 		for (final List<String> entry : List.of(List.of("cli", "generate", "--prompt", "a", "--steps", "1",
-			"--model", MODEL, "--out", dir.resolve("o.png").toString()), List.of("generator", MODEL)))
+			"--model", MODEL, "--out", dir.resolve("o.png").toString()), List.of("generator", MODEL), List.of(
+				"plugin")))
 		{
 			final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
 				"java").toString(), "-cp", System.getProperty("java.class.path"), OfflineProbe.class.getName()));
@@ -129,6 +130,7 @@ class MainTest {
 			assertTrue(output.contains("ai.djl.offline=true"), entry.get(0) + ": " + output);
 			assertTrue(output.contains("OPT_OUT_TRACKING=true"), entry.get(0) + ": " + output);
 			assertTrue(!output.contains("exit ") || output.contains("exit 0"), output);
+			assertTrue(!entry.get(0).equals("plugin") || output.contains("plugin made"), output);
 		}
 	}
 }
