@@ -65,15 +65,17 @@ public final class BatchMacro {
 	}
 
 	/**
-	 * {@code out} without the stack traces of the "Macro Error" dialogs ImageJ 1.x tries to open without a
-	 * display (it logs them to stdout); the error itself is reported by {@link Result#describe}.
+	 * {@code out} without the stack traces of the "Macro Error" dialog ImageJ 1.x tries to open without a
+	 * display (it logs them to stdout); the error itself is reported by {@link Result#describe}. Other
+	 * headless failures (an ImageJ command that needs a dialog window) stay visible.
 	 */
 	public static PrintStream withoutDialogTraces(final PrintStream out) {
 		return new PrintStream(out, true) {
 
 			@Override
 			public void println(final String x) {
-				if (x != null && x.startsWith(HeadlessException.class.getName())) return;
+				if (x != null && x.startsWith(HeadlessException.class.getName()) && x.contains(
+					"ij.macro.Interpreter.showError")) return;
 				super.println(x);
 			}
 		};

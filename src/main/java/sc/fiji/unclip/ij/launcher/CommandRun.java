@@ -2,7 +2,6 @@ package sc.fiji.unclip.ij.launcher;
 
 import ij.ImagePlus;
 import ij.WindowManager;
-import ij.macro.Interpreter;
 import ij.plugin.frame.RoiManager;
 
 import java.util.ArrayList;
@@ -157,9 +156,8 @@ final class CommandRun {
 	private void fillContextual(final Module module) {
 		for (final ModuleItem<?> item : info.inputs()) {
 			if (!RoiManager.class.isAssignableFrom(item.getType())) continue;
-			RoiManager rm = RoiManager.getInstance();
-			if (rm == null && Interpreter.isBatchMode()) rm = Interpreter.getBatchModeRoiManager();
-			module.setInput(item.getName(), rm);
+			// the one the user (or the macro) opened; never a new one, which would open a window
+			module.setInput(item.getName(), RoiManager.getRawInstance());
 			module.resolveInput(item.getName());
 		}
 	}
