@@ -141,11 +141,13 @@ final class CommandRun {
 					"' (" + item.getName() + "=" + title + ").");
 			}
 			else {
-				imp = WindowManager.getCurrentImage();
-				if (imp == null) {
-					if (!item.isRequired()) continue;
-					throw new UnclipException(command + " needs an image: open an image first.");
-				}
+				final ImagePlus current = WindowManager.getCurrentImage();
+				// a closed image can linger as a thread's current image after a macro closed it
+				imp = current != null && current.getProcessor() != null ? current : null;
+				// an optional image input stays empty (resolved, so that nothing "remembered" fills it) and the
+				// command says what it needs
+				if (imp == null && item.isRequired()) throw new UnclipException(command +
+					" needs an image: open an image first.");
 			}
 			module.setInput(item.getName(), imp);
 			module.resolveInput(item.getName());

@@ -49,6 +49,7 @@ final class LauncherFixture {
 			WindowManager.setTempCurrentImage(null);
 			// what the macro left open would be the next test's current image
 			BatchMacro.run("close(\"*\");", null);
+			WindowManager.setTempCurrentImage(null);
 		}
 	}
 
