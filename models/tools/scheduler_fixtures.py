@@ -25,6 +25,9 @@ TINY = {"num_train_timesteps": 1000, "beta_schedule": "squaredcos_cap_v2", "beta
         "variance_type": "fixed_small", "thresholding": False}
 TINY_DECODER = {**TINY, "prediction_type": "epsilon", "clip_sample": True}
 TINY_PRIOR = {**TINY, "prediction_type": "sample", "clip_sample": False}
+# The committed bundle's configs since sampling moved off t = 999: "leading" spacing, steps_offset 0.
+TINY_LEADING_DECODER = {**TINY_DECODER, "timestep_spacing": "leading"}
+TINY_LEADING_PRIOR = {**TINY_PRIOR, "timestep_spacing": "leading"}
 # Kandinsky 2.2 decoder (kandinsky-community/kandinsky-2-2-decoder, scheduler_config.json as published).
 KANDINSKY22 = {"num_train_timesteps": 1000, "beta_schedule": "linear", "beta_start": 0.00085, "beta_end": 0.012,
                "clip_sample": False, "clip_sample_range": 1.0, "prediction_type": "epsilon", "set_alpha_to_one": False,
@@ -42,6 +45,10 @@ KARLO_SUPER_RES = {"num_train_timesteps": 1000, "variance_type": "fixed_small_lo
 # scheduler -> [(case name, config, steps, shape)]
 CASES: dict[str, list[tuple[str, dict, int, tuple[int, ...]]]] = {
     "ddpm": [
+        ("tiny_leading_decoder_25", TINY_LEADING_DECODER, 25, BIG),
+        ("tiny_leading_upsampler_10", TINY_LEADING_DECODER, 10, BIG),
+        ("tiny_leading_prior_25", TINY_LEADING_PRIOR, 25, BIG),
+        ("tiny_leading_decoder_4", TINY_LEADING_DECODER, 4, BIG),
         ("tiny_decoder_7", TINY_DECODER, 7, BIG),
         ("tiny_decoder_25", TINY_DECODER, 25, BIG),
         ("tiny_prior_7", TINY_PRIOR, 7, BIG),
@@ -57,6 +64,10 @@ CASES: dict[str, list[tuple[str, dict, int, tuple[int, ...]]]] = {
                                        "clip_sample": True, "clip_sample_range": 2.0}, 25, BIG),
     ],
     "ddim": [
+        ("tiny_leading_decoder_25", TINY_LEADING_DECODER, 25, BIG),
+        ("tiny_leading_upsampler_10", TINY_LEADING_DECODER, 10, BIG),
+        ("tiny_leading_prior_25", TINY_LEADING_PRIOR, 25, BIG),
+        ("tiny_leading_decoder_4", TINY_LEADING_DECODER, 4, BIG),
         ("tiny_decoder_7", TINY_DECODER, 7, BIG),
         ("tiny_decoder_25", TINY_DECODER, 25, BIG),
         ("tiny_prior_25", TINY_PRIOR, 25, BIG),
@@ -70,6 +81,10 @@ CASES: dict[str, list[tuple[str, dict, int, tuple[int, ...]]]] = {
         ("linear_noclip_50", {"clip_sample": False}, 50, SMALL),
     ],
     "dpmsolver++": [
+        ("tiny_leading_decoder_25", TINY_LEADING_DECODER, 25, BIG),
+        ("tiny_leading_upsampler_10", TINY_LEADING_DECODER, 10, BIG),
+        ("tiny_leading_prior_25", TINY_LEADING_PRIOR, 25, BIG),
+        ("tiny_leading_decoder_4", TINY_LEADING_DECODER, 4, BIG),
         ("tiny_decoder_7", TINY_DECODER, 7, BIG),
         ("tiny_decoder_25", TINY_DECODER, 25, BIG),
         ("tiny_prior_25", TINY_PRIOR, 25, BIG),

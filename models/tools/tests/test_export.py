@@ -40,3 +40,21 @@ def test_wrong_torch_version_is_refused_with_the_needed_version():
     with pytest.raises(WrongTorchError, match=r"torch==2\.7\.1.*torch 2\.6\.0"):
         require_torch("2.6.0+cpu")
     require_torch("2.7.1+cu126")  # the CUDA build of the same version is fine
+
+
+def test_export_from_bundle_keeps_the_weights_and_rewrites_the_sampling_settings(bundle_dir, tmp_path):
+    """export --from-bundle: weights from the TorchScript files (no checkpoint needed); unchanged weights keep their
+    files byte for byte, so only the manifest changes."""
+    import json
+    import shutil
+    from unclip_tools.export import main
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle_dir, copy, ignore=shutil.ignore_patterns("EVAL.md"))
+    before = json.loads((copy / "unclip.json").read_text())
+    main(["--from-bundle", str(copy), "--out", str(copy), "--guidance", "1.5", "--upsampler-strength", "0.7"])
+    after = json.loads((copy / "unclip.json").read_text())
+    for name, comp in before["components"].items():
+        assert after["components"][name]["sha256"] == comp["sha256"], name
+    assert after["defaults"]["guidance"] == 1.5 and after["stages"]["upsampler"]["strength"] == 0.7
+    assert after["provenance"]["training"] == before["provenance"]["training"]
+    assert "--from-bundle" in after["provenance"]["export_command"]

@@ -71,3 +71,26 @@ def test_scheduler_draws_exactly_the_recorded_step_noise():
     recorded = noise.draw("decoder.step.2", (2, 3, 16, 16))
     assert torch.equal(randn_tensor((2, 3, 16, 16), generator=noise.generator("decoder.step.2")), recorded)
     assert not torch.equal(noise.draw("decoder.step.3", (2, 3, 16, 16)), recorded)
+
+
+def test_upsampler_starts_from_the_resized_low_res_when_the_manifest_says_so(bundle):
+    """init "low_res": add_noise(bilinear(low_res), upsampler.init, timesteps[int(steps * (1 - strength))]), then
+    only the remaining steps; init "noise" runs every step from the noise."""
+    import copy
+    import torch.nn.functional as F
+    from unclip_tools.reference import upsampler_start
+    us = bundle.manifest["stages"]["upsampler"]
+    assert us["init"] == "low_res" and 0 < us["strength"] < 1
+    req = Request("text", "a large blue square on a red background", steps=3)
+    trace = run(bundle, req, NamedNoise(2))
+    _, start = upsampler_start(us)
+    assert start == int(us["steps"] * (1 - us["strength"])) > 0
+    assert sorted(k for k in trace if k.startswith("upsampler.x.")) == \
+        sorted(f"upsampler.x.{k}" for k in range(us["steps"] - start))
+    up = F.interpolate(trace["low_res"], size=(32, 32), mode="bilinear", align_corners=False)
+    assert torch.equal(trace["upsampler.start"], up)
+    noisy = copy.copy(bundle)
+    noisy.manifest = copy.deepcopy(bundle.manifest)
+    noisy.manifest["stages"]["upsampler"]["init"] = "noise"
+    full = run(noisy, req, NamedNoise(2))
+    assert "upsampler.start" not in full and f"upsampler.x.{us['steps'] - 1}" in full

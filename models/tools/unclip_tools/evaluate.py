@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .export import DEFAULT_OUT
-from .reference import Bundle, NamedNoise, Request, run, to_uint8
+from .reference import Bundle, NamedNoise, Request, run, to_uint8, upsampler_start
 from .world import World, to_model_range
 
 
@@ -130,6 +130,36 @@ def generate(bundle: Bundle, captions: list[str], seed: int, steps: int | None, 
     return np.stack(images), np.stack(low), (time.perf_counter() - t0) / max(1, len(captions))
 
 
+def apply_override(manifest: dict, item: str) -> None:
+    """KEY=JSON: sets manifest[k1][k2]... = json.loads(JSON) (a bare word is taken as a string); a key part '*'
+    applies to every entry of that level."""
+    key, _, value = item.partition("=")
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    parts = key.split(".")
+
+    def put(node: dict, i: int) -> None:
+        if parts[i] == "*":
+            for child in node.values():
+                put(child, i + 1) if i + 1 < len(parts) else None
+            return
+        if i == len(parts) - 1:
+            node[parts[i]] = parsed
+        else:
+            put(node[parts[i]], i + 1)
+    put(manifest, 0)
+
+
+def upsampler_text(stage: dict) -> str:
+    init, start = upsampler_start(stage)
+    if init == "noise":
+        return f"{stage['steps']} steps from noise"
+    return (f"{stage['steps']} steps, started from the bilinearly resized decoder output at strength "
+            f"{stage['strength']} ({stage['steps'] - start} steps run)")
+
+
 def pct(x: float) -> str:
     return "n/a" if x != x else f"{100 * x:.1f}%"
 
@@ -137,13 +167,18 @@ def pct(x: float) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="unclip_tools evaluate", description=__doc__)
     ap.add_argument("--bundle", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--n", type=int, default=60, help="captions per set (held-in, held-out)")
+    ap.add_argument("--n", type=int, default=80, help="captions per set (held-in, held-out)")
     ap.add_argument("--seed", type=int, default=1000)
     ap.add_argument("--steps", type=int)
     ap.add_argument("--guidance", type=float)
     ap.add_argument("--prior-guidance", type=float, help="override the prior stage's guidance")
     ap.add_argument("--upsampler-steps", type=int, help="override the upsampler stage's steps")
     ap.add_argument("--scheduler")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                    help="override a manifest value for this run, e.g. stages.upsampler.strength=0.5 or "
+                         "stages.*.config.timestep_spacing='\"leading\"' (* = every stage); implies nothing is "
+                         "written unless the bundle's own manifest already has these values")
+    ap.add_argument("--sets", default="train,held_out", help="which caption sets to evaluate (train, held_out)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-write", action="store_true", help="print only, do not write EVAL.md")
     ap.add_argument("--sheet", type=Path, help="write the generated held-in images as one PNG")
@@ -154,11 +189,15 @@ def main(argv: list[str] | None = None) -> None:
         bundle.manifest["stages"]["prior"]["guidance"] = args.prior_guidance
     if args.upsampler_steps is not None:
         bundle.manifest["stages"]["upsampler"]["steps"] = args.upsampler_steps
+    for item in args.set:
+        apply_override(bundle.manifest, item)
     analyser, judge = PixelAnalyser(world), ClipJudge(bundle, world)
     rng = np.random.default_rng(args.seed)
     results = {}
     for mode in ("train", "held_out"):
         scenes, captions = single_shape_captions(world, rng, args.n, mode)
+        if mode not in args.sets.split(","):
+            continue
         truth = score(world, analyser, judge, captions, world.render(scenes))
         images, low, per_image = generate(bundle, captions, args.seed, args.steps, args.guidance, args.scheduler)
         results[mode] = {"truth": truth, "generated": score(world, analyser, judge, captions, images),
@@ -172,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     steps = args.steps or m["defaults"]["steps"]
     guidance = args.guidance if args.guidance is not None else m["defaults"]["guidance"]
     scheduler = args.scheduler or m["defaults"]["scheduler"]
-    if args.no_write:
+    if args.no_write or args.set or set(results) != {"train", "held_out"}:
         return
     prov = m["provenance"]
     training = prov.get("training") or {}
@@ -182,7 +221,9 @@ def main(argv: list[str] | None = None) -> None:
         f"Written by `python -m unclip_tools evaluate` (seed {args.seed}, {args.n} single-shape captions per set, one "
         f"image per caption). Sampling: scheduler `{scheduler}`, decoder {steps} steps, guidance {guidance}; prior "
         f"{m['stages']['prior']['steps']} steps, guidance {m['stages']['prior']['guidance']}; upsampler "
-        f"{m['stages']['upsampler']['steps']} steps.",
+        f"{upsampler_text(m['stages']['upsampler'])}; timestep spacing "
+        f"`{m['stages']['decoder']['config'].get('timestep_spacing')}` (steps_offset "
+        f"{m['stages']['decoder']['config'].get('steps_offset')}).",
         "",
         "Pixel analyser: no model; nearest-palette labels, background = border mode, shape = most common other colour, "
         "kind from bounding-box fill and taper, position from the centroid (only scored where the caption names one). "
@@ -214,6 +255,10 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"| {name} | {comp.get('parameters', 0):,} | {size / 1e6:.1f} MB |")
     lines += ["", "## Training", "", f"- Where: {prov.get('trained_on', 'unknown')}",
               f"- Command: `{prov.get('command', '')}`", f"- Seed: {prov.get('seed')}, torch {training.get('torch', prov.get('torch'))}"]
+    if prov.get("export_command"):
+        lines.append(f"- Exported: `{prov['export_command']}`")
+    if prov.get("weights_from"):
+        lines.append(f"- Weights: {prov['weights_from']}")
     for stage, info in (training.get("stages") or {}).items():
         lines.append(f"- {stage}: {info['steps']} steps in {info['seconds'] / 60:.1f} min")
     if training.get("total_seconds"):

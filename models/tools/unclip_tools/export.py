@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .diffusion import scheduler_config
+from .diffusion import STEPS_OFFSET, TIMESTEP_SPACING, scheduler_config
 from .model import TinyConfig, TinyUnclip, parameter_count
 from .tokenizer import BOS_ID, CONTEXT_LENGTH, EOS_ID, PAD_ID, write as write_tokenizer
 from .world import WORLD_FILE, World
@@ -98,13 +98,24 @@ def max_difference(a, b) -> float:
     return max(float((x - y).abs().max()) for x, y in zip(a, b))
 
 
-def trace_and_verify(name: str, module: nn.Module, inputs_spec: list[dict], path: Path) -> float:
-    """Traces the module, saves it, reloads it and returns the largest |jit - eager| over batch sizes 1..3."""
+def same_weights(path: Path, module: nn.Module) -> bool:
+    """Whether the TorchScript file at path already holds exactly this module's parameters and buffers."""
+    if not path.is_file():
+        return False
+    saved, mine = torch.jit.load(str(path), map_location="cpu").state_dict(), module.state_dict()
+    return saved.keys() == mine.keys() and all(torch.equal(saved[k], mine[k]) for k in mine)
+
+
+def trace_and_verify(name: str, module: nn.Module, inputs_spec: list[dict], path: Path, reuse: bool = False) -> float:
+    """Traces the module, saves it, reloads it and returns the largest |jit - eager| over batch sizes 1..3. With
+    reuse, a file at path that already holds the same weights is kept byte for byte (a re-trace would differ only
+    in its serialization id and debug records) and only verified."""
     module = module.eval()
     gen = torch.Generator().manual_seed(1234)
     with torch.no_grad():
         traced = torch.jit.trace(module, example_inputs(inputs_spec, 2, gen), check_trace=False)
-        torch.jit.save(traced, str(path))
+        if not (reuse and same_weights(path, module)):
+            torch.jit.save(traced, str(path))
         loaded = torch.jit.load(str(path))
         worst = 0.0
         for batch in (1, 2, 3):
@@ -115,21 +126,33 @@ def trace_and_verify(name: str, module: nn.Module, inputs_spec: list[dict], path
     return worst
 
 
+DEFAULT_GUIDANCE = 1.25
+DEFAULT_UPSAMPLER_INIT = "low_res"
+DEFAULT_UPSAMPLER_STRENGTH = 0.5
+
+
 def stage_settings(scheduler: str = "ddim", prior_guidance: float = 1.0, decoder_steps: int = 25,
-                   decoder_guidance: float = 1.25, prior_steps: int = 25, upsampler_steps: int = 10,
-                   latent_scale: float = 8.0) -> dict:
+                   decoder_guidance: float = DEFAULT_GUIDANCE, prior_steps: int = 25, upsampler_steps: int = 10,
+                   latent_scale: float = 8.0, timestep_spacing: str = TIMESTEP_SPACING,
+                   steps_offset: int = STEPS_OFFSET, upsampler_init: str = DEFAULT_UPSAMPLER_INIT,
+                   upsampler_strength: float = DEFAULT_UPSAMPLER_STRENGTH) -> dict:
+    def config(prediction_type: str, clip_sample: bool) -> dict:
+        return scheduler_config(prediction_type, clip_sample, timestep_spacing, steps_offset)
+    upsampler = {"scheduler": scheduler, "config": config("epsilon", True), "steps": upsampler_steps,
+                 "prediction_type": "epsilon", "init": upsampler_init}
+    if upsampler_init == "low_res":
+        upsampler["strength"] = upsampler_strength
     return {
-        "prior": {"scheduler": scheduler, "config": scheduler_config("sample", False), "steps": prior_steps,
+        "prior": {"scheduler": scheduler, "config": config("sample", False), "steps": prior_steps,
                   "guidance": prior_guidance, "prediction_type": "sample", "latent_scale": latent_scale},
-        "decoder": {"scheduler": scheduler, "config": scheduler_config("epsilon", True), "steps": decoder_steps,
+        "decoder": {"scheduler": scheduler, "config": config("epsilon", True), "steps": decoder_steps,
                     "guidance": decoder_guidance, "prediction_type": "epsilon"},
-        "upsampler": {"scheduler": scheduler, "config": scheduler_config("epsilon", True), "steps": upsampler_steps,
-                      "prediction_type": "epsilon"},
+        "upsampler": upsampler,
     }
 
 
 def export_bundle(model: TinyUnclip, out: Path, provenance: dict, stages: dict | None = None,
-                  description: str | None = None) -> dict:
+                  description: str | None = None, reuse: bool = False) -> dict:
     require_torch()
     cfg = model.cfg
     out.mkdir(parents=True, exist_ok=True)
@@ -137,7 +160,7 @@ def export_bundle(model: TinyUnclip, out: Path, provenance: dict, stages: dict |
     comps, diffs = {}, {}
     for name, module in components(model).items():
         path = out / f"{name}.pt"
-        diffs[name] = trace_and_verify(name, module, spec[name][0], path)
+        diffs[name] = trace_and_verify(name, module, spec[name][0], path, reuse)
         comps[name] = {"file": path.name, "sha256": sha256(path), "inputs": spec[name][0], "outputs": spec[name][1],
                        "parameters": parameter_count(module)}
     write_tokenizer(out / "tokenizer.json")
@@ -179,20 +202,47 @@ def load_checkpoint(path: Path) -> tuple[TinyUnclip, dict]:
     return model, ck["state"]
 
 
+def load_bundle_model(folder: Path) -> TinyUnclip:
+    """The eager model with the weights of a bundle's TorchScript files: torch.jit.load(...).state_dict() keeps
+    the eager modules' parameter names (CLIP's logit scale, used only in training, keeps its initial value)."""
+    manifest = json.loads((folder / "unclip.json").read_text())
+    cfg = TinyConfig(embedding_dim=manifest["embedding_dim"], text_width=manifest.get("text_width", 64),
+                     base_resolution=manifest["resolution"]["base"], output_resolution=manifest["resolution"]["output"])
+    model = TinyUnclip(cfg)
+    for name, module in components(model).items():
+        path = folder / manifest["components"][name]["file"]
+        if not path.is_file():
+            raise SystemExit(f"error: bundle {folder} has no {path.name}")
+        module.load_state_dict(torch.jit.load(str(path), map_location="cpu").state_dict(), strict=True)
+    return model
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="unclip_tools export", description=__doc__)
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--checkpoint", type=Path, help="models/runs/<run>/checkpoint.pt")
     src.add_argument("--random", action="store_true", help="export randomly initialised (untrained) weights")
+    src.add_argument("--from-bundle", type=Path, metavar="DIR",
+                     help="take the weights (and the training provenance) from an exported bundle's TorchScript files, "
+                          "e.g. to change its sampling settings without the training checkpoint")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--trained-on", default=None, help="where training ran, for the provenance")
     ap.add_argument("--scheduler", default="ddim", choices=["ddim", "ddpm", "dpmsolver++", "unclip"])
     ap.add_argument("--steps", type=int, default=25, help="decoder steps (the default the user sees)")
-    ap.add_argument("--guidance", type=float, default=1.25, help="decoder guidance (1.25 measured best; 2+ oversaturates this model)")
+    ap.add_argument("--guidance", type=float, default=DEFAULT_GUIDANCE,
+                    help="decoder guidance (1.25 measured best; 2+ oversaturates this model)")
     ap.add_argument("--prior-steps", type=int, default=25)
     ap.add_argument("--prior-guidance", type=float, default=1.0)
     ap.add_argument("--upsampler-steps", type=int, default=10)
+    ap.add_argument("--upsampler-init", choices=["noise", "low_res"], default=DEFAULT_UPSAMPLER_INIT,
+                    help="upsampler start: pure noise, or the bilinearly resized decoder output noised to the "
+                         "timestep that --upsampler-strength picks (SDEdit-style)")
+    ap.add_argument("--upsampler-strength", type=float, default=DEFAULT_UPSAMPLER_STRENGTH,
+                    help="with --upsampler-init low_res: the fraction of the upsampler steps that run (0, 1]")
+    ap.add_argument("--timestep-spacing", choices=["leading", "trailing", "linspace"], default=TIMESTEP_SPACING,
+                    help="diffusers timestep_spacing of every stage")
+    ap.add_argument("--steps-offset", type=int, default=STEPS_OFFSET, help="diffusers steps_offset of every stage")
     args = ap.parse_args(argv)
     try:
         require_torch()
@@ -205,6 +255,17 @@ def main(argv: list[str] | None = None) -> None:
         provenance = {"command": command, "seed": args.seed, "trained_on": "untrained (random initialisation)",
                       "training": None}
         description = "UNTRAINED placeholder: random weights with the tiny architecture, for engine development."
+    elif args.from_bundle:
+        source = json.loads((args.from_bundle / "unclip.json").read_text())
+        model = load_bundle_model(args.from_bundle)
+        old = source.get("provenance", {})
+        keep = {k: v for k, v in old.items() if k not in ("torch", "world", "held_out", "created", "export_command")}
+        provenance = {**keep, "export_command": command,
+                      "weights_from": f"TorchScript files of the bundle exported {old.get('created', '?')} "
+                                      f"(export_command of that bundle: {old.get('export_command', '?')})"}
+        if args.trained_on:
+            provenance["trained_on"] = args.trained_on
+        description = source.get("description")
     else:
         if not args.checkpoint.is_file():
             raise SystemExit(f"error: checkpoint {args.checkpoint} not found; train first (python -m unclip_tools train)")
@@ -214,7 +275,8 @@ def main(argv: list[str] | None = None) -> None:
                       "trained_on": args.trained_on or f"{training.get('device', 'cpu')}", "training": training}
         description = None
     stages = stage_settings(args.scheduler, args.prior_guidance, args.steps, args.guidance, args.prior_steps,
-                            args.upsampler_steps, math.sqrt(model.cfg.embedding_dim))
-    manifest = export_bundle(model, args.out, provenance, stages, description)
+                            args.upsampler_steps, math.sqrt(model.cfg.embedding_dim), args.timestep_spacing,
+                            args.steps_offset, args.upsampler_init, args.upsampler_strength)
+    manifest = export_bundle(model, args.out, provenance, stages, description, reuse=args.from_bundle is not None)
     print(json.dumps(manifest["export_check"]))
     print(f"bundle written to {args.out}")

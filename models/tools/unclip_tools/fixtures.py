@@ -13,7 +13,7 @@ import torch
 from PIL import Image
 
 from .export import DEFAULT_OUT
-from .reference import Bundle, NamedNoise, Request, file_sha256, from_uint8, run, to_uint8
+from .reference import Bundle, NamedNoise, Request, file_sha256, from_uint8, one_thread, run, to_uint8
 from .world import Scene, Shape, World
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[3] / "src" / "test" / "resources" / "fixtures"
@@ -31,6 +31,12 @@ CASES = {
     "variation_full": ("variation", None, 1, 4, 3.0, "ddim", 1.0, 7),
     "variation_0.6": ("variation", None, 1, 5, 3.0, "ddim", 0.6, 8),
     "inpaint": ("inpaint", INPAINT_PROMPT, 1, 4, 3.0, "ddim", 1.0, 9),
+    "text_defaults": ("text", PROMPT, 1, 25, 1.25, "ddim", 1.0, 10),
+    "variation_ddpm": ("variation", None, 1, 4, 3.0, "ddpm", 1.0, 11),
+    "variation_0.6_dpmsolver": ("variation", None, 1, 5, 3.0, "dpmsolver++", 0.6, 12),
+    "variation_unclip": ("variation", None, 1, 4, 3.0, "unclip", 1.0, 13),
+    "inpaint_ddpm": ("inpaint", INPAINT_PROMPT, 1, 4, 3.0, "ddpm", 1.0, 14),
+    "inpaint_dpmsolver": ("inpaint", INPAINT_PROMPT, 2, 4, 3.0, "dpmsolver++", 1.0, 15),
 }
 
 
@@ -68,7 +74,9 @@ def write_case(bundle: Bundle, folder: Path, name: str, spec: tuple, world: Worl
         Image.fromarray(mk, mode="L").save(out / "mask.png")
         case["mask"] = "mask.png"
         mask = torch.from_numpy((mk > 0).astype(np.float32))[None, None].repeat(n, 1, 1, 1)
-    trace = run(bundle, Request(mode, prompt, n, steps, guidance, scheduler, strength, source, mask), NamedNoise(seed))
+    with one_thread():  # as the engine runs libtorch
+        trace = run(bundle, Request(mode, prompt, n, steps, guidance, scheduler, strength, source, mask),
+                    NamedNoise(seed))
     arrays = {k: v.numpy() for k, v in trace.items()}
     np.savez_compressed(out / "tensors.npz", **arrays)
     Image.fromarray(np.concatenate(list(to_uint8(trace["image"])), axis=1)).save(out / "output.png")

@@ -5,6 +5,7 @@ every intermediate is recorded, so fixtures can replay it number for number.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -83,6 +84,18 @@ def make_scheduler(name: str, config: dict, steps: int):
     return s
 
 
+@contextlib.contextmanager
+def one_thread():
+    """libtorch with one intra-op thread, as the Java engine runs it: the thread count changes how reductions
+    are split and so the last bits of every network output (BUNDLE.md, "Sampling algorithm")."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 class NamedNoise:
     """Standard normal tensors drawn by name, each from its own torch.Generator seeded from (seed, name), so a
     scheduler's own draw can be reproduced by handing it a generator with the same seed."""
@@ -146,6 +159,23 @@ def denoise(stage: str, model, scheduler, scheduler_name: str, x: torch.Tensor, 
     return x
 
 
+def upsampler_start(stage: dict) -> tuple[str, int]:
+    """The upsampler stage's start (BUNDLE.md): ("noise", 0), or ("low_res", int(steps * (1 - strength))) when it
+    starts from the bilinearly resized decoder output noised to that timestep (SDEdit-style super-resolution)."""
+    init = stage.get("init", "noise")
+    if init not in ("noise", "low_res"):
+        raise ValueError(f"upsampler init {init!r} is not 'noise' or 'low_res'")
+    if init == "noise":
+        return init, 0
+    steps, strength = int(stage["steps"]), float(stage.get("strength", 1.0))
+    if not 0.0 < strength <= 1.0:
+        raise ValueError(f"upsampler strength {strength} is outside (0, 1]")
+    start = int(steps * (1.0 - strength))
+    if start >= steps:
+        raise ValueError(f"upsampler strength {strength} leaves none of its {steps} steps to run")
+    return init, start
+
+
 @torch.no_grad()
 def run(bundle: Bundle, req: Request, noise: NamedNoise) -> dict[str, torch.Tensor]:
     """Runs a request and returns every intermediate by its BUNDLE.md name (the last one is 'image')."""
@@ -201,11 +231,18 @@ def run(bundle: Bundle, req: Request, noise: NamedNoise) -> dict[str, torch.Tens
                 (torch.zeros_like(image_embed), masked, mask), noise, trace, start)
     low_res = x.clamp(-1.0, 1.0)
     trace["low_res"] = low_res
-    # 3. upsampler to the output resolution (no guidance)
+    # 3. upsampler to the output resolution (no guidance), from noise or from the resized low_res (SDEdit)
     us = stages["upsampler"]
     sched = make_scheduler(chosen, us["config"], us["steps"])
-    x = noise.draw("upsampler.init", (n, 3, big, big)) * sched.init_noise_sigma
-    x = denoise("upsampler", c["upsampler"], sched, chosen, x, 1.0, (low_res, image_embed), (), noise, trace)
+    init, start = upsampler_start(us)
+    if init == "low_res":
+        up = F.interpolate(low_res, size=(big, big), mode="bilinear", align_corners=False)
+        trace["upsampler.start"] = up
+        t_start = sched.timesteps[start:start + 1].to(torch.int64)
+        x = sched.add_noise(up, noise.draw("upsampler.init", (n, 3, big, big)), t_start)
+    else:
+        x = noise.draw("upsampler.init", (n, 3, big, big)) * sched.init_noise_sigma
+    x = denoise("upsampler", c["upsampler"], sched, chosen, x, 1.0, (low_res, image_embed), (), noise, trace, start)
     image = x.clamp(-1.0, 1.0)
     # 4. inpainting keeps the unmasked source pixels
     if req.mode == "inpaint":
@@ -254,6 +291,7 @@ def main(argv: list[str] | None = None) -> None:
             mask = mask[None, None].repeat(args.n, 1, 1, 1)
             mode = "inpaint"
     req = Request(mode, args.prompt, args.n, args.steps, args.guidance, args.scheduler, args.strength, source, mask)
-    trace = run(bundle, req, NamedNoise(args.seed))
+    with one_thread():
+        trace = run(bundle, req, NamedNoise(args.seed))
     Image.fromarray(np.concatenate(list(to_uint8(trace["image"])), axis=1)).save(args.out)
     print(f"wrote {args.out}")

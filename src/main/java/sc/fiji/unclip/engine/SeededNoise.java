@@ -18,6 +18,16 @@ public final class SeededNoise implements NoiseSource {
 			generators[i] = new Gaussian(seed + i);
 	}
 
+	/**
+	 * One generator per image with the given seeds: several requests batched together, each image with the
+	 * seed it has alone ({@code seed + i} of its request).
+	 */
+	public SeededNoise(final long[] seeds) {
+		generators = new Gaussian[seeds.length];
+		for (int i = 0; i < seeds.length; i++)
+			generators[i] = new Gaussian(seeds[i]);
+	}
+
 	@Override
 	public float[] draw(final String name, final int batch, final int perImage) {
 		if (batch != generators.length) throw new IllegalArgumentException("batch " + batch + " but " +

@@ -97,9 +97,10 @@ final class TinyPipeline implements Pipeline {
 			}
 			else {
 				final long[] ids = new long[n * context];
-				final long[] one = tokenizer.encode(request.prompt()).ids();
+				final java.util.Map<String, long[]> encoded = new java.util.HashMap<>();
 				for (int i = 0; i < n; i++)
-					System.arraycopy(one, 0, ids, i * context, context);
+					System.arraycopy(encoded.computeIfAbsent(request.prompt(i), p -> tokenizer.encode(p).ids()), 0,
+						ids, i * context, context);
 				final NDArray textEmbed, textHidden;
 				try (NDManager call = manager.newSubManager()) {
 					final NDList out = textEncoder.call(new NDList(call.create(ids, new Shape(n, context))));
@@ -153,12 +154,21 @@ final class TinyPipeline implements Pipeline {
 				progress, cancellation, trace);
 			final float[] lowRes = trace.record("low_res", clamped(x));
 
-			// 3. upsampler, no guidance
+			// 3. upsampler, no guidance; from noise, or from the resized low_res noised to its start (SDEdit)
 			final JsonObject us = stages.getAsJsonObject("upsampler");
-			final SamplingRun upRun = scheduler(request, us).start(us.get("steps").getAsInt());
-			float[] y = scaled(noise.draw("upsampler.init", n, 3 * big), upRun.initNoiseSigma());
-			y = denoise("upsampler", upsampler, upRun, 0, y, n, new Shape(n, 3, output, output), 1.0, new NDList(
-				manager.create(lowRes, lowShape), embed), null, noise, progress, cancellation, trace);
+			final Scheduler upScheduler = scheduler(request, us);
+			final int upSteps = us.get("steps").getAsInt();
+			final SamplingRun upRun = upScheduler.start(upSteps);
+			final int upStart = upsamplerStart(us);
+			float[] y;
+			if (upStart >= 0) {
+				final float[] resized = trace.record("upsampler.start", bilinear(lowRes, n * 3, base, output));
+				y = upScheduler.addNoise(resized, noise.draw("upsampler.init", n, 3 * big), upRun
+					.timesteps()[upStart]);
+			}
+			else y = scaled(noise.draw("upsampler.init", n, 3 * big), upRun.initNoiseSigma());
+			y = denoise("upsampler", upsampler, upRun, Math.max(upStart, 0), y, n, new Shape(n, 3, output, output),
+				1.0, new NDList(manager.create(lowRes, lowShape), embed), null, noise, progress, cancellation, trace);
 			final float[] image = clamped(y);
 
 			// 4. inpainting keeps the unmasked source
@@ -171,6 +181,57 @@ final class TinyPipeline implements Pipeline {
 					}
 			return trace.record("image", image);
 		}
+	}
+
+	/**
+	 * Where the upsampler starts (models/BUNDLE.md): -1 for {@code "init": "noise"} (pure noise, every step),
+	 * else the index {@code int(steps * (1 - strength))} of its timesteps for {@code "init": "low_res"}.
+	 */
+	static int upsamplerStart(final JsonObject stage) {
+		final String init = stage.has("init") ? stage.get("init").getAsString() : "noise";
+		if (init.equals("noise")) return -1;
+		if (!init.equals("low_res")) throw new sc.fiji.unclip.UnclipException("The model's upsampler stage has " +
+			"init '" + init + "'; this engine knows 'noise' and 'low_res'.");
+		final int steps = stage.get("steps").getAsInt();
+		final double strength = stage.has("strength") ? stage.get("strength").getAsDouble() : 1.0;
+		final int start = (int) (steps * (1.0 - strength));
+		if (!(strength > 0 && strength <= 1) || start >= steps) throw new sc.fiji.unclip.UnclipException(
+			"The model's upsampler strength " + strength + " is outside (0, 1] or leaves none of its " + steps +
+				" steps.");
+		return start;
+	}
+
+	/**
+	 * torch's {@code F.interpolate(x, size=(out, out), mode="bilinear", align_corners=False)} for
+	 * {@code planes} square planes of side {@code in}, with its float32 weights and summation order.
+	 */
+	static float[] bilinear(final float[] x, final int planes, final int in, final int out) {
+		final float scale = (float) in / out;
+		final int[] i0 = new int[out], i1 = new int[out];
+		final float[] w0 = new float[out], w1 = new float[out];
+		for (int o = 0; o < out; o++) {
+			float src = scale * (o + 0.5f) - 0.5f;
+			if (src < 0) src = 0;
+			final int lo = (int) src;
+			final float lambda = Math.min(src - lo, 1f);
+			i0[o] = lo;
+			i1[o] = lo < in - 1 ? lo + 1 : lo;
+			w1[o] = lambda;
+			w0[o] = 1f - lambda;
+		}
+		final float[] y = new float[planes * out * out];
+		for (int p = 0; p < planes; p++) {
+			final int from = p * in * in, to = p * out * out;
+			for (int oy = 0; oy < out; oy++) {
+				final int r0 = from + i0[oy] * in, r1 = from + i1[oy] * in;
+				for (int ox = 0; ox < out; ox++) {
+					final float top = x[r0 + i0[ox]] * w0[ox] + x[r0 + i1[ox]] * w1[ox];
+					final float bottom = x[r1 + i0[ox]] * w0[ox] + x[r1 + i1[ox]] * w1[ox];
+					y[to + oy * out + ox] = top * w0[oy] + bottom * w1[oy];
+				}
+			}
+		}
+		return y;
 	}
 
 	private Scheduler scheduler(final PipelineRequest request, final JsonObject stage) {

@@ -68,11 +68,11 @@ class EmbeddedGeneratorTest {
 	}
 
 	/**
-	 * Batched and single calls run different libtorch kernels; last-bit differences grow by ~3e4 at each
-	 * stage's first step (t = 999, see TinyPipelineParityTest), measured up to 4.1e-4 on the trained bundle.
-	 * 1e-3 is still under a seventh of one 8-bit level (2 / 255).
+	 * Batched and single calls run different libtorch kernels (last-bit differences); with every stage
+	 * starting below t = 999 (leading spacing, see TinyPipelineParityTest) they stay below 1e-4 (measured
+	 * 4e-5 on the trained bundle), the issue's bound before quantisation.
 	 */
-	static final double BATCH_TOLERANCE = 1e-3;
+	static final double BATCH_TOLERANCE = 1e-4;
 
 	@Test
 	void batchOfFourEqualsFourSingleRequestsWithSeedPlusI() {
@@ -116,10 +116,13 @@ class EmbeddedGeneratorTest {
 		final List<String> calls = new ArrayList<>();
 		generator.textToImage(new TextToImageRequest("a blue square", 2, 1, FAST), (stage, step, total) -> calls
 			.add(stage + " " + step + "/" + total), null);
-		assertEquals(25 + 4 + 10, calls.size(), calls.toString());
+		// the upsampler runs the steps after its start (models/BUNDLE.md, upsampler "init": "low_res")
+		final var us = generator.bundle().manifest().getAsJsonObject("stages").getAsJsonObject("upsampler");
+		final int up = us.get("steps").getAsInt() - Math.max(0, TinyPipeline.upsamplerStart(us));
+		assertEquals(25 + 4 + up, calls.size(), calls.toString());
 		assertEquals("prior 1/25", calls.get(0));
 		assertEquals("decoder 4/4", calls.get(28));
-		assertEquals("upsampler 10/10", calls.get(38));
+		assertEquals("upsampler " + up + "/" + up, calls.get(28 + up));
 	}
 
 	@Test

@@ -14,7 +14,6 @@ import com.google.gson.JsonParser;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import net.imglib2.img.Img;
@@ -82,8 +81,6 @@ class ShapesWorldSemanticsTest {
 	}
 
 	@Test
-	@Disabled("Known shortfall of the current shapes-tiny bundle (issue 3, still open): variations kept the " +
-		"source's colours in 3/6 scenes (backgrounds drift to black). Re-enable when the retrained bundle lands.")
 	void variationsKeepTheColours() {
 		int kept = 0, total = 0;
 		final List<String> report = new ArrayList<>();

@@ -1,6 +1,5 @@
 package sc.fiji.unclip.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,24 +18,16 @@ import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.SamplingOptions;
 
 /**
- * The Java pipeline against the Python reference (models/BUNDLE.md "Sampling algorithm"): same injected
- * noise, every recorded intermediate and the final image within 1e-4, each step computed from the
- * reference's previous intermediate (relative to the value for values
- * above 1: DPM-Solver++'s early samples on the tiny untrained model reach 1e4 and more, where float32 itself
- * has a spacing near 1e-3).
+ * The Java pipeline against the Python reference (models/BUNDLE.md "Sampling algorithm"), free-running:
+ * Java runs the whole request on its own with the fixture's injected noise, and every recorded intermediate
+ * (text embedding, each prior/decoder/upsampler step, low_res, image) must agree with the reference within
+ * 1e-4 (max abs). This holds because both sides run libtorch with one thread (same kernels, same reduction
+ * order), combine guidance in the same float32 order, and every stage starts below t = 999 (the manifest's
+ * leading spacing), where float rounding is not amplified by 1 / sqrt(alpha_bar).
  */
 class TinyPipelineParityTest {
 
 	static final double TOLERANCE = 1e-4;
-
-	/**
-	 * The first step of a stage starts at t = 999, where squaredcos_cap_v2 gives sqrt(alpha_bar) near 3e-5:
-	 * the x0 estimate (x - sqrt(1 - alpha_bar) eps) / sqrt(alpha_bar) multiplies the last-bit differences
-	 * between DJL's and pip's libtorch kernels (1e-7) by about 3e4. Measured up to 1.3e-2 on the trained
-	 * bundle; every later step, fed the reference's input, holds 1e-4 (DPM-Solver++'s second step also
-	 * reuses the first step's x0 estimate, which feeding x cannot replace).
-	 */
-	static final double FIRST_STEP_TOLERANCE = 2e-2;
 	static EmbeddedGenerator generator;
 
 	@BeforeAll
@@ -69,33 +60,36 @@ class TinyPipelineParityTest {
 		final var r = f.request();
 		final EmbeddedGenerator.Settings s = generator.settings(r.get("n").getAsInt(), new SamplingOptions(r.get(
 			"steps").getAsInt(), r.get("guidance").getAsDouble(), r.get("scheduler").getAsString()));
-		final List<String> compared = new ArrayList<>();
-		final double[] worst = { 0 };
-		// each step gets the reference's own input (the previous intermediate), so a step is judged on its own
+		final Map<String, Double> differences = new LinkedHashMap<>();
+		// free-running: Java continues with its own values; each one is only compared
 		generator.pipeline().run(f.pipelineRequest(s), f.noise(), ProgressListener.NONE, new Cancellation(), (key,
 			values) -> {
-			if (!f.floats().containsKey(key)) return values;
-			final float[] expected = f.get(key);
-			assertEquals(expected.length, values.length, name + ": size of " + key);
-			final double d = maxScaledDifference(expected, values);
-			worst[0] = Math.max(worst[0], d);
-			final boolean multistepHistory = s.scheduler().equals("dpmsolver++") && key.endsWith(".x.1");
-			final double tolerance = key.endsWith(".x.0") || multistepHistory ? FIRST_STEP_TOLERANCE : TOLERANCE;
-			assertTrue(d <= tolerance, name + ": " + key + " differs by " + d);
-			compared.add(key);
-			return expected;
+			if (f.floats().containsKey(key)) {
+				final float[] expected = f.get(key);
+				assertEquals(expected.length, values.length, name + ": size of " + key);
+				differences.put(key, maxAbsDifference(expected, values));
+			}
+			return values;
 		});
-		assertTrue(compared.contains("image") && compared.contains("image_embed") && compared.size() > 5, name +
-			": too few intermediates compared: " + compared);
-		System.out.printf("parity %-16s %3d tensors, max |java - python| / max(1, |python|) = %.2e%n", name, compared.size(),
-			worst[0]);
+		final double worst = differences.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+		final String worstKey = differences.entrySet().stream().max(Map.Entry.comparingByValue()).map(
+			Map.Entry::getKey).orElse("-");
+		System.out.printf("parity %-16s %3d tensors, max |java - python| = %.2e (%s), image %.2e%n", name,
+			differences.size(), worst, worstKey, differences.getOrDefault("image", Double.NaN));
+		assertTrue(differences.containsKey("image") && differences.containsKey("image_embed") && differences
+			.containsKey("low_res") && differences.size() > 5, name + ": too few intermediates compared: " +
+				differences.keySet());
+		final List<String> over = new ArrayList<>();
+		differences.forEach((k, d) -> {
+			if (!(d <= TOLERANCE)) over.add(k + " " + d);
+		});
+		assertTrue(over.isEmpty(), name + ": over " + TOLERANCE + ": " + over + " (all: " + differences + ")");
 	}
 
-	/** max over elements of |a - b| / max(1, |a|). */
-	static double maxScaledDifference(final float[] a, final float[] b) {
+	static double maxAbsDifference(final float[] a, final float[] b) {
 		double d = 0;
 		for (int i = 0; i < a.length; i++)
-			d = Math.max(d, Math.abs((double) a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
+			d = Math.max(d, Math.abs((double) a[i] - b[i]));
 		return d;
 	}
 }

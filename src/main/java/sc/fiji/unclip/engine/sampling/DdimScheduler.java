@@ -38,7 +38,7 @@ public final class DdimScheduler implements Scheduler {
 		final int trainSteps = schedule.trainTimesteps();
 		Schedulers.checkSteps(name(), steps, 1, trainSteps);
 		final long[] timesteps = spacing.timesteps(trainSteps, steps, stepsOffset);
-		for (final long t : timesteps) Schedulers.checkTimestep(t, trainSteps);
+		Schedulers.checkTimesteps(name(), steps, timesteps, trainSteps);
 		return new SamplingRun() {
 
 			@Override

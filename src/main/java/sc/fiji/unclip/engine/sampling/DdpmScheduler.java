@@ -42,7 +42,7 @@ public final class DdpmScheduler implements Scheduler {
 	public SamplingRun start(final int steps) {
 		Schedulers.checkSteps(name(), steps, 1, schedule.trainTimesteps());
 		final long[] timesteps = spacing.timesteps(schedule.trainTimesteps(), steps, stepsOffset);
-		for (final long t : timesteps) Schedulers.checkTimestep(t, schedule.trainTimesteps());
+		Schedulers.checkTimesteps(name(), steps, timesteps, schedule.trainTimesteps());
 		return new SamplingRun() {
 
 			@Override

@@ -59,7 +59,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 		final int trainSteps = schedule.trainTimesteps();
 		Schedulers.checkSteps(name(), steps, 1, trainSteps);
 		final long[] timesteps = timesteps(steps);
-		for (final long t : timesteps) Schedulers.checkTimestep(t, trainSteps);
+		Schedulers.checkTimesteps(name(), steps, timesteps, trainSteps);
 		// sigmas of the run: one per timestep, then the final sigma (0, or the smallest training sigma)
 		final float[] sigmas = new float[timesteps.length + 1];
 		for (int i = 0; i < timesteps.length; i++) sigmas[i] = trainSigmas[(int) timesteps[i]];

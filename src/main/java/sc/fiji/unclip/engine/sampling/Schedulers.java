@@ -34,6 +34,18 @@ public final class Schedulers {
 		};
 	}
 
+	/**
+	 * Installs the scalar {@code sqrt}/{@code log}/{@code exp} every scheduler uses from now on (JVM-wide; null
+	 * restores {@link ScalarMath#JAVA}). The engine installs libtorch's, see {@link ScalarMath}.
+	 */
+	public static void useScalarMath(final ScalarMath math) {
+		Float32Math.use(math);
+	}
+
+	public static ScalarMath scalarMath() {
+		return Float32Math.current();
+	}
+
 	private static UnclipException unknown(final String name) {
 		return new UnclipException("Unknown scheduler '" + name + "'; use one of " + String.join(", ", NAMES) +
 			".");
@@ -42,6 +54,20 @@ public final class Schedulers {
 	static void checkSteps(final String scheduler, final int steps, final int min, final int trainTimesteps) {
 		if (steps < min || steps > trainTimesteps) throw new UnclipException("The " + scheduler +
 			" scheduler cannot take " + steps + " steps; use between " + min + " and " + trainTimesteps + " steps.");
+	}
+
+	/**
+	 * A run's timesteps must be distinct, descending and inside the training range; some spacings cannot
+	 * give that for large step counts (e.g. "leading" with steps_offset 1 at 1000 steps reaches t = 1000).
+	 */
+	static void checkTimesteps(final String scheduler, final int steps, final long[] timesteps,
+		final int trainTimesteps)
+	{
+		for (int i = 0; i < timesteps.length; i++)
+			if (timesteps[i] < 0 || timesteps[i] >= trainTimesteps || i > 0 && timesteps[i] >= timesteps[i - 1])
+				throw new UnclipException("The " + scheduler + " scheduler cannot take " + steps + " steps with " +
+					"this model's timestep spacing (timestep " + timesteps[i] + " at step " + (i + 1) +
+					"); use fewer steps.");
 	}
 
 	static void checkTimestep(final long timestep, final int trainTimesteps) {
