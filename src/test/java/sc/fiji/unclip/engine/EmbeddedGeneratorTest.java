@@ -201,6 +201,9 @@ class EmbeddedGeneratorTest {
 		assertMessage("Guidance -1", () -> text("a circle", 1, new SamplingOptions(4, -1.0, null)));
 		assertMessage("Unknown scheduler 'euler'", () -> text("a circle", 1, new SamplingOptions(4, null,
 			"euler")));
+		// leading spacing: DPM-Solver++ has no 1000 distinct timesteps of step 1000 // 1001 = 0
+		assertMessage("cannot take 1000 steps", () -> text("a circle", 1, new SamplingOptions(1000, null,
+			"dpmsolver++")));
 		final Img<ARGBType> image = ArrayImgs.argbs(40, 30);
 		assertMessage("mask is 20x30 but the image is 40x30", () -> inpaint(image, ArrayImgs.unsignedBytes(20,
 			30)));

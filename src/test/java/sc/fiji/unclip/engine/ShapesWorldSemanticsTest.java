@@ -67,17 +67,24 @@ class ShapesWorldSemanticsTest {
 		int right = 0;
 		final List<String> report = new ArrayList<>();
 		final List<String[]> scenes = scenes();
-		for (int i = 0; i < scenes.size(); i++) {
-			final String[] s = scenes.get(i);
-			final var image = generator.textToImage(new TextToImageRequest("a large " + s[0] + " " + s[1] +
-				" on a " + s[2] + " background", 1, 1000 + i, null), null, null).images().get(0);
-			final String[] seen = analyse(image);
-			if (seen[1].equals(s[0])) right++;
-			report.add(s[0] + " " + s[1] + " on " + s[2] + " -> " + seen[1] + " on " + seen[0]);
-		}
-		System.out.println("shape colour right in " + right + "/" + scenes.size() + ": " + report);
-		assertTrue(right >= 0.8 * scenes.size(), "shape colour right in only " + right + "/" + scenes.size() +
-			": " + report);
+		final long[] seeds = { 1000, 5000, 9000 };
+		int total = 0;
+		for (int i = 0; i < scenes.size(); i++)
+			for (final long seed : seeds) {
+				final String[] s = scenes.get(i);
+				// default steps, guidance and scheduler (null sampling options)
+				final var image = generator.textToImage(new TextToImageRequest("a large " + s[0] + " " + s[1] +
+					" on a " + s[2] + " background", 1, seed + i, null), null, null).images().get(0);
+				final String[] seen = analyse(image);
+				total++;
+				if (seen[1].equals(s[0])) right++;
+				else report.add(s[0] + " " + s[1] + " on " + s[2] + " (seed " + (seed + i) + ") -> " + seen[1] +
+					" on " + seen[0]);
+			}
+		System.out.println("shape colour right in " + right + "/" + total + " (" + scenes.size() + " scenes x " +
+			seeds.length + " seeds); wrong: " + report);
+		assertTrue(right >= 0.8 * total, "shape colour right in only " + right + "/" + total + "; wrong: " +
+			report);
 	}
 
 	@Test
