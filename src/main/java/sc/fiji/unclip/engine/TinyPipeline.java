@@ -115,7 +115,12 @@ final class TinyPipeline implements Pipeline {
 				final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), ps.get("guidance")
 					.getAsDouble(), new NDList(textEmbed, textHidden), new NDList(manager.zeros(textEmbed
 						.getShape()), manager.zeros(textHidden.getShape())), noise, progress, cancellation, trace);
-				imageEmbed = normalisedRows(sample, n, dim, ps.get("latent_scale").getAsFloat());
+				try (NDManager call = manager.newSubManager()) {
+					// F.normalize(x / latent_scale) with libtorch's kernels, as the reference computes it
+					final NDArray scaled = call.create(sample, new Shape(n, dim)).div(ps.get("latent_scale")
+						.getAsFloat());
+					imageEmbed = scaled.div(scaled.norm(new int[] { 1 }, true).maximum(1e-12f)).toFloatArray();
+				}
 			}
 			imageEmbed = trace.record("image_embed", imageEmbed);
 
@@ -162,7 +167,12 @@ final class TinyPipeline implements Pipeline {
 			final int upStart = upsamplerStart(us);
 			float[] y;
 			if (upStart >= 0) {
-				final float[] resized = trace.record("upsampler.start", bilinear(lowRes, n * 3, base, output));
+				final float[] resized;
+				try (NDManager call = manager.newSubManager()) {
+					// libtorch's own upsample_bilinear2d (align_corners=False), as F.interpolate in the reference
+					resized = trace.record("upsampler.start", call.create(lowRes, lowShape).getNDArrayInternal()
+						.interpolation(new long[] { output, output }, BILINEAR, false).toFloatArray());
+				}
 				y = upScheduler.addNoise(resized, noise.draw("upsampler.init", n, 3 * big), upRun
 					.timesteps()[upStart]);
 			}
@@ -201,38 +211,8 @@ final class TinyPipeline implements Pipeline {
 		return start;
 	}
 
-	/**
-	 * torch's {@code F.interpolate(x, size=(out, out), mode="bilinear", align_corners=False)} for
-	 * {@code planes} square planes of side {@code in}, with its float32 weights and summation order.
-	 */
-	static float[] bilinear(final float[] x, final int planes, final int in, final int out) {
-		final float scale = (float) in / out;
-		final int[] i0 = new int[out], i1 = new int[out];
-		final float[] w0 = new float[out], w1 = new float[out];
-		for (int o = 0; o < out; o++) {
-			float src = scale * (o + 0.5f) - 0.5f;
-			if (src < 0) src = 0;
-			final int lo = (int) src;
-			final float lambda = Math.min(src - lo, 1f);
-			i0[o] = lo;
-			i1[o] = lo < in - 1 ? lo + 1 : lo;
-			w1[o] = lambda;
-			w0[o] = 1f - lambda;
-		}
-		final float[] y = new float[planes * out * out];
-		for (int p = 0; p < planes; p++) {
-			final int from = p * in * in, to = p * out * out;
-			for (int oy = 0; oy < out; oy++) {
-				final int r0 = from + i0[oy] * in, r1 = from + i1[oy] * in;
-				for (int ox = 0; ox < out; ox++) {
-					final float top = x[r0 + i0[ox]] * w0[ox] + x[r0 + i1[ox]] * w1[ox];
-					final float bottom = x[r1 + i0[ox]] * w0[ox] + x[r1 + i1[ox]] * w1[ox];
-					y[to + oy * out + ox] = top * w0[oy] + bottom * w1[oy];
-				}
-			}
-		}
-		return y;
-	}
+	/** DJL's code for bilinear in {@code NDArrayEx.interpolation} (ai.djl.modality.cv.Image.Interpolation). */
+	private static final int BILINEAR = 1;
 
 	private Scheduler scheduler(final PipelineRequest request, final JsonObject stage) {
 		return Schedulers.create(request.scheduler(), stage.getAsJsonObject("config"));
@@ -310,23 +290,6 @@ final class TinyPipeline implements Pipeline {
 		final float[] out = new float[values.length];
 		for (int i = 0; i < values.length; i++)
 			out[i] = Math.max(-1f, Math.min(1f, values[i]));
-		return out;
-	}
-
-	/** x / latent_scale, then each row divided by max(||row||, 1e-12). */
-	private static float[] normalisedRows(final float[] x, final int n, final int dim, final float scale) {
-		final float[] out = new float[x.length];
-		for (int i = 0; i < n; i++) {
-			double sum = 0;
-			for (int j = 0; j < dim; j++) {
-				final float v = x[i * dim + j] / scale;
-				out[i * dim + j] = v;
-				sum += (double) v * v;
-			}
-			final float norm = (float) Math.max(Math.sqrt(sum), 1e-12);
-			for (int j = 0; j < dim; j++)
-				out[i * dim + j] /= norm;
-		}
 		return out;
 	}
 
