@@ -43,11 +43,30 @@ public final class LauncherContext {
 		bridge = null;
 	}
 
+	/** Counts the bridged runs in progress; status events arriving outside of one are stale. */
+	private static final java.util.concurrent.atomic.AtomicInteger RUNNING =
+		new java.util.concurrent.atomic.AtomicInteger();
+
+	/** Marks the start of a bridged run: its status events show on ImageJ's bars until {@link #runEnded}. */
+	static void runStarted() {
+		RUNNING.incrementAndGet();
+	}
+
+	/**
+	 * Marks the end of a bridged run. SciJava publishes status events on a thread pool, so some arrive after
+	 * the command finished (and out of order); from now on they are dropped, so that the status the bridge
+	 * shows last stays.
+	 */
+	static void runEnded() {
+		RUNNING.decrementAndGet();
+	}
+
 	/** Mirrors SciJava status events on ImageJ 1.x's status and progress bars. */
 	public static final class StatusBridge {
 
 		@EventHandler
 		public void onStatus(final StatusEvent e) {
+			if (RUNNING.get() <= 0) return;
 			final String message = e.getStatusMessage();
 			final int max = e.getProgressMaximum();
 			if (message != null) IJ.showStatus(message);

@@ -44,6 +44,7 @@ public class LegacyCommandBridge implements PlugIn {
 		final boolean dialog = options == null && !GraphicsEnvironment.isHeadless();
 		final CommandRun run = new CommandRun(context, info, command);
 		final CommandRun.Outcome outcome;
+		LauncherContext.runStarted();
 		try {
 			outcome = run.run(options, dialog);
 		}
@@ -59,6 +60,11 @@ public class LegacyCommandBridge implements PlugIn {
 				fail(command, command + " failed: " + e + " (details in the Log window)");
 			}
 			return;
+		}
+		finally {
+			LauncherContext.runEnded();
+			IJ.showProgress(1.0);
+			IJ.showStatus("");
 		}
 		if (outcome.canceled()) {
 			if (outcome.cancelReason().isEmpty()) cancelQuietly(); // the user closed the dialog
