@@ -37,6 +37,9 @@ CASES = {
     "variation_unclip": ("variation", None, 1, 4, 3.0, "unclip", 1.0, 13),
     "inpaint_ddpm": ("inpaint", INPAINT_PROMPT, 1, 4, 3.0, "ddpm", 1.0, 14),
     "inpaint_dpmsolver": ("inpaint", INPAINT_PROMPT, 2, 4, 3.0, "dpmsolver++", 1.0, 15),
+    # several requests batched by the engine: one prompt per image (case.json "prompts")
+    "text_prompts": ("text", ["a small red circle on a blue background", "a large white square",
+                              "green triangle on a black background"], 3, 6, 1.25, "ddim", 1.0, 16),
 }
 
 
@@ -58,7 +61,9 @@ def write_case(bundle: Bundle, folder: Path, name: str, spec: tuple, world: Worl
         shutil.rmtree(out)
     out.mkdir(parents=True)
     m = bundle.manifest
-    case = {"mode": mode, "prompt": prompt, "n": n, "steps": steps, "guidance": guidance, "scheduler": scheduler,
+    prompts = prompt if isinstance(prompt, list) else None
+    prompt = prompts[0] if prompts else prompt
+    case = {"mode": mode, "prompt": prompt, "prompts": prompts, "n": n, "steps": steps, "guidance": guidance, "scheduler": scheduler,
             "strength": strength, "image": None, "mask": None, "seed": seed,
             "prior_steps": m["stages"]["prior"]["steps"], "prior_guidance": m["stages"]["prior"]["guidance"],
             "upsampler_steps": m["stages"]["upsampler"]["steps"],
@@ -75,7 +80,7 @@ def write_case(bundle: Bundle, folder: Path, name: str, spec: tuple, world: Worl
         case["mask"] = "mask.png"
         mask = torch.from_numpy((mk > 0).astype(np.float32))[None, None].repeat(n, 1, 1, 1)
     with one_thread():  # as the engine runs libtorch
-        trace = run(bundle, Request(mode, prompt, n, steps, guidance, scheduler, strength, source, mask),
+        trace = run(bundle, Request(mode, prompt, n, steps, guidance, scheduler, strength, source, mask, prompts),
                     NamedNoise(seed))
     arrays = {k: v.numpy() for k, v in trace.items()}
     np.savez_compressed(out / "tensors.npz", **arrays)

@@ -127,6 +127,7 @@ class Request:
     strength: float = 1.0
     source: torch.Tensor | None = None  # [n,3,R,R] in [-1,1]
     mask: torch.Tensor | None = None  # [n,1,R,R], 1 = regenerate
+    prompts: list[str] | None = None  # one prompt per image (the engine's cross-request batches), else prompt
 
 
 def guided(model, guidance: float, x: torch.Tensor, t: torch.Tensor, cond: tuple, uncond: tuple) -> torch.Tensor:
@@ -191,9 +192,10 @@ def run(bundle: Bundle, req: Request, noise: NamedNoise) -> dict[str, torch.Tens
         trace["source"] = req.source
     # 1. image embedding: from the text through the prior, or from the source image
     if req.mode in ("text", "inpaint"):
-        if not req.prompt:
-            raise ValueError(f"{req.mode} needs a prompt")
-        ids = bundle.tokenize([req.prompt] * n)
+        prompts = req.prompts if req.prompts is not None else [req.prompt] * n
+        if len(prompts) != n or not all(prompts):
+            raise ValueError(f"{req.mode} needs a prompt for each of its {n} images")
+        ids = bundle.tokenize(prompts)
         text_embed, text_hidden = c["text_encoder"](ids)
         trace.update(input_ids=ids, text_embed=text_embed, text_hidden=text_hidden)
         ps = stages["prior"]

@@ -51,9 +51,15 @@ record Fixture(String name, JsonObject request, Map<String, float[]> floats, Map
 
 	PipelineRequest pipelineRequest(final EmbeddedGenerator.Settings s) {
 		final String mode = string("mode");
+		java.util.List<String> prompts = null;
+		if (request.has("prompts") && request.get("prompts").isJsonArray()) {
+			prompts = new java.util.ArrayList<>();
+			for (final var p : request.getAsJsonArray("prompts"))
+				prompts.add(p.getAsString());
+		}
 		return new PipelineRequest(mode, string("prompt"), request.get("n").getAsInt(), s.steps(), s.guidance(), s
 			.scheduler(), request.has("strength") ? request.get("strength").getAsDouble() : 1.0, mode.equals(
-				"text") ? null : get("source"), mode.equals("inpaint") ? get("mask") : null);
+				"text") ? null : get("source"), mode.equals("inpaint") ? get("mask") : null, prompts);
 	}
 
 	/** The fixture's recorded noise, by name, checked against the size the pipeline asks for. */
