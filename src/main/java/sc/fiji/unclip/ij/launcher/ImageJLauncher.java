@@ -20,9 +20,11 @@ import sc.fiji.unclip.engine.Offline;
 /**
  * {@code java -jar unclip.jar imagej [ImageJ arguments]}: ImageJ 1.x with the unCLIP commands in
  * Plugins › unCLIP, for use without Fiji (whose imagej-legacy layer does this there). Arguments as for
- * {@code ij.ImageJ}: none opens the ImageJ window; {@code -batch file.ijm [arg]} runs a macro without a
- * window and exits, with status 1 and the macro's error on stderr when it failed; {@code -macro},
- * {@code -eval}, {@code -run} and image paths work as in ImageJ.
+ * {@code ij.ImageJ}: none opens the ImageJ window; {@code -batch file.ijm [arg]} runs a macro headless
+ * (also on a desktop) and exits, with status 1 and the macro's error on stderr when it failed ({@code exit()}
+ * in the macro ends it with status 0, as in ImageJ); {@code -macro}, {@code -eval}, {@code -run} and image
+ * paths work as in ImageJ. Without a display, ImageJ 1.x cannot open dialogs: its own commands that need
+ * one (e.g. {@code Duplicate...}) do not work in {@code -batch} mode; the unCLIP commands do.
  */
 public final class ImageJLauncher {
 
@@ -34,7 +36,11 @@ public final class ImageJLauncher {
 	public static void main(final String[] args) {
 		Offline.enforce();
 		final int batch = indexOf(args, "-batch");
-		if (batch >= 0) System.exit(batch(args, batch));
+		if (batch >= 0) {
+			// headless even on a desktop: a failing macro must end the process, not wait at an error dialog
+			System.setProperty("java.awt.headless", "true");
+			System.exit(batch(args, batch));
+		}
 		else gui(args);
 	}
 
