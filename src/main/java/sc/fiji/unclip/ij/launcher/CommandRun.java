@@ -67,8 +67,15 @@ final class CommandRun {
 		final ModuleService modules = context.getService(ModuleService.class);
 		final Module module = modules.createModule(info);
 		if (module == null) throw new IllegalStateException("cannot create " + info.getDelegateClassName());
-		if (options != null) fromMacro(module, MacroOptions.parse(options));
-		fillImages(module, options == null ? null : MacroOptions.parse(options));
+		final MacroOptions macro;
+		try {
+			macro = options == null ? null : MacroOptions.parse(options);
+		}
+		catch (final IllegalArgumentException e) {
+			throw new UnclipException(command + ": " + e.getMessage() + ".");
+		}
+		if (macro != null) fromMacro(module, macro);
+		fillImages(module, macro);
 		fillContextual(module);
 
 		final List<ModulePreprocessor> pre = new ArrayList<>();

@@ -102,6 +102,8 @@ class LegacyCommandBridgeTest {
 			"invert=maybe", source).error());
 		assertEquals("Test Echo...: 'seed=-2' is not valid; seed must be a whole number of at least -1.", echo(
 			"seed=-2", source).error());
+		assertEquals("Test Echo...: the value of 'text' opens a '[' that is never closed.", echo("text=[oops",
+			source).error());
 		before.assertUnchanged(source);
 	}
 
