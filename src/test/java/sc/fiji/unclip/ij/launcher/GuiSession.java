@@ -40,6 +40,9 @@ import javax.imageio.ImageIO;
  * {@code inpaint-selection-dialog.png} (dialog open) and {@code inpaint-selection.png} (result shown).</li>
  * <li>{@code escape}: a long Text to Image run, Esc pressed on the ImageJ window once it makes progress;
  * writes {@code escape.txt} (the status bar afterwards, how many images appeared, seconds to stop).</li>
+ * <li>{@code errors}: mistakes in the GUI (no image open, no selection, a bad number typed in a dialog);
+ * writes {@code errors.txt}, one line per mistake: the title of the error dialog that opened, its
+ * message.</li>
  * </ul>
  * Exits 0 when done, 1 with the reason on stderr otherwise.
  */
@@ -60,6 +63,7 @@ public final class GuiSession {
 				if (args[i].equals("record")) record(unclip, out);
 				else if (args[i].equals("inpaint")) inpaint(unclip, out);
 				else if (args[i].equals("escape")) escape(unclip, out);
+				else if (args[i].equals("errors")) errors(unclip, out);
 				else throw new IllegalArgumentException("unknown scenario " + args[i]);
 			}
 			System.exit(0);
@@ -153,6 +157,73 @@ public final class GuiSession {
 		Thread.sleep(1000); // an image would have been shown by now
 		Files.writeString(out.resolve("escape.txt"), "status=" + status + "\nimages=" + ids().length +
 			"\nseconds=" + seconds + "\n");
+	}
+
+	private static void errors(final Menu unclip, final Path out) throws Exception {
+		final StringBuilder report = new StringBuilder();
+		// 1. no image open (the command's image input is optional, so its dialog may come first)
+		click(CommandMenus.find(unclip, "Image Variations..."));
+		final long end = System.currentTimeMillis() + 10_000;
+		while (System.currentTimeMillis() < end && errorDialog() == null) {
+			final GenericDialog first = dialog("Image Variations");
+			if (first != null) {
+				ok(first);
+				break;
+			}
+			Thread.sleep(100);
+		}
+		report.append(closeError()).append('\n');
+		// 2. an image without a selection
+		final ImagePlus scene = scene();
+		scene.show();
+		waitFor("the scene's window", () -> scene.getWindow() != null && scene.getWindow().isShowing() ? scene
+			: null);
+		final ImagePlus before = scene.duplicate();
+		click(CommandMenus.find(unclip, "Inpaint Selection..."));
+		GenericDialog gd = waitFor("the Inpaint Selection dialog", () -> dialog("Inpaint Selection"));
+		choose(gd, 2, "selection"); // regions
+		ok(gd);
+		report.append(closeError()).append('\n');
+		// 3. a bad number typed into the dialog
+		click(CommandMenus.find(unclip, "Text to Image..."));
+		gd = waitFor("the Text to Image dialog", () -> dialog("Text to Image"));
+		typeNumber(gd, 0, "abc"); // n
+		ok(gd);
+		report.append(closeError()).append('\n');
+		report.append("unchanged=").append(java.util.Arrays.equals((int[]) before.getProcessor().getPixels(),
+			(int[]) scene.getProcessor().getPixels())).append('\n');
+		report.append("images=").append(ids().length).append('\n');
+		Files.writeString(out.resolve("errors.txt"), report.toString());
+	}
+
+	/** Waits for ImageJ's error dialog, closes it with its button; returns "title: message". */
+	private static String closeError() throws Exception {
+		final java.awt.Dialog d = waitFor("an error dialog", GuiSession::errorDialog);
+		final String text = d.getTitle() + ": " + LegacyCommandBridge.lastFailure();
+		final Button button = button(d);
+		if (button == null) throw new AssertionError("the error dialog has no button");
+		EventQueue.invokeLater(() -> button.dispatchEvent(new ActionEvent(button, ActionEvent.ACTION_PERFORMED,
+			button.getLabel())));
+		waitFor("the error dialog to close", () -> d.isShowing() ? null : true);
+		Thread.sleep(300); // the command's thread finishes
+		return text;
+	}
+
+	private static Button button(final java.awt.Container container) {
+		for (final java.awt.Component c : container.getComponents()) {
+			if (c instanceof Button) return (Button) c;
+			if (c instanceof java.awt.Container) {
+				final Button inner = button((java.awt.Container) c);
+				if (inner != null) return inner;
+			}
+		}
+		return null;
+	}
+
+	private static java.awt.Dialog errorDialog() {
+		for (final Window w : Window.getWindows())
+			if (w instanceof ij.gui.MessageDialog && w.isShowing()) return (java.awt.Dialog) w;
+		return null;
 	}
 
 	/** A 96 x 96 scene: a red disc on blue, the kind of picture the bundled model knows. */

@@ -149,6 +149,20 @@ class LauncherGuiTest {
 	}
 
 	@Test
+	void mistakesInTheGuiAreErrorDialogsAndTheImageStaysAsItWas() throws Exception {
+		final Path out = session("errors", "errors");
+		final List<String> lines = Files.readAllLines(out.resolve("errors.txt"));
+		assertTrue(lines.get(0).startsWith("unCLIP: Image Variations...") && lines.get(0).contains("open"), lines
+			.get(0));
+		assertTrue(lines.get(1).startsWith("unCLIP: ") && lines.get(1).toLowerCase().contains("selection"), lines
+			.get(1));
+		assertEquals("unCLIP: Text to Image...: 'n=abc' is not valid; n must be a whole number from 1 to 16.",
+			lines.get(2));
+		assertEquals("unchanged=true", lines.get(3));
+		assertEquals("images=1", lines.get(4), "only the scene is open: no result for a failed command");
+	}
+
+	@Test
 	void escapeStopsALongRunWithoutAnImage() throws Exception {
 		final Path out = session("escape", "escape");
 		final String report = Files.readString(out.resolve("escape.txt"));
