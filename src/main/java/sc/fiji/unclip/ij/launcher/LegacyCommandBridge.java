@@ -34,7 +34,7 @@ public class LegacyCommandBridge implements PlugIn {
 		final Context context = LauncherContext.get();
 		final CommandInfo info = context.getService(CommandService.class).getCommand(arg);
 		if (info == null) {
-			fail("unCLIP", "There is no command " + arg + " in this installation.");
+			fail("There is no command " + arg + " in this installation.");
 			return;
 		}
 		final String command = CommandMenus.label(info);
@@ -49,15 +49,15 @@ public class LegacyCommandBridge implements PlugIn {
 			outcome = run.run(options, dialog);
 		}
 		catch (final UnclipException e) {
-			fail(command, e.getMessage());
+			fail(e.getMessage());
 			return;
 		}
 		catch (final RuntimeException e) {
 			final UnclipException user = userError(e);
-			if (user != null) fail(command, user.getMessage());
+			if (user != null) fail(user.getMessage());
 			else {
 				IJ.log("unCLIP: " + command + " failed:\n" + stackTrace(e));
-				fail(command, command + " failed: " + e + " (details in the Log window)");
+				fail(command + " failed: " + e + " (details in the Log window)");
 			}
 			return;
 		}
@@ -72,7 +72,7 @@ public class LegacyCommandBridge implements PlugIn {
 				IJ.showStatus(outcome.cancelReason());
 				cancelQuietly();
 			}
-			else fail(command, outcome.cancelReason());
+			else fail(outcome.cancelReason());
 			return;
 		}
 		for (final ImagePlus imp : CommandRun.imageOutputs(outcome.module()))
@@ -122,7 +122,7 @@ public class LegacyCommandBridge implements PlugIn {
 	 * line); in a headless macro the macro is aborted with the message as its error, which
 	 * {@link BatchMacro} prints.
 	 */
-	private static void fail(final String command, final String message) {
+	private static void fail(final String message) {
 		lastFailure = message;
 		if (Recorder.record) Recorder.setCommand(null);
 		final Interpreter interp = Interpreter.getInstance();
