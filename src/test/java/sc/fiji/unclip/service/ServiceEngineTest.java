@@ -71,6 +71,25 @@ class ServiceEngineTest {
 			assertArrayEquals(pixels(expected.images().get(i)), actual.get(i), "image " + i);
 	}
 
+	/**
+	 * For requests the service may have batched with others: libtorch's batched kernels round differently
+	 * (engine: within 1e-4 before quantisation), so a channel may land one 8-bit level off, never more;
+	 * images of other seeds differ by far more.
+	 */
+	static void assertSameWithinOneLevel(final GenerationResult expected, final List<int[]> actual) {
+		assertEquals(expected.images().size(), actual.size());
+		for (int i = 0; i < actual.size(); i++) {
+			final int[] e = pixels(expected.images().get(i)), a = actual.get(i);
+			assertEquals(e.length, a.length);
+			for (int p = 0; p < e.length; p++)
+				for (int shift = 0; shift <= 16; shift += 8) {
+					final int d = Math.abs((e[p] >> shift & 0xff) - (a[p] >> shift & 0xff));
+					if (d > 1) throw new AssertionError("image " + i + " pixel " + p + " differs by " + d +
+						" levels: not the image of its seed");
+				}
+		}
+	}
+
 	private static Img<ARGBType> testImage(final int side) {
 		final int[] argb = new int[side * side];
 		for (int y = 0; y < side; y++)
@@ -144,7 +163,7 @@ class ServiceEngineTest {
 				reply.assertError(429, "queue_full");
 				continue;
 			}
-			assertSame(engine.textToImage(new TextToImageRequest("a red circle", 1, 500 + c,
+			assertSameWithinOneLevel(engine.textToImage(new TextToImageRequest("a red circle", 1, 500 + c,
 				new SamplingOptions(2, null, null)), ProgressListener.NONE, new Cancellation()), reply.images());
 			ok++;
 		}
