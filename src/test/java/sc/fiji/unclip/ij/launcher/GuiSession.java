@@ -79,7 +79,7 @@ public final class GuiSession {
 		waitFor("the recorder", () -> Recorder.getInstance());
 		click(CommandMenus.find(unclip, "Text to Image..."));
 		final GenericDialog gd = waitFor("the Text to Image dialog", () -> dialog("Text to Image"));
-		type(gd, 0, "a red circle on a blue background"); // prompt
+		type(gd, 0, "two red circles"); // prompt
 		typeNumber(gd, 0, "1"); // n
 		typeNumber(gd, 1, "-1"); // seed: random, the one used must be the one recorded
 		ok(gd);
@@ -90,6 +90,22 @@ public final class GuiSession {
 		});
 		Files.writeString(out.resolve("recorded.txt"), text);
 		IJ.saveAs(result, "Tiff", out.resolve("gui-result.tif").toString());
+
+		// the dialog again: it remembers what was typed; Cancel records and makes nothing
+		final int images = ids().length;
+		click(CommandMenus.find(unclip, "Text to Image..."));
+		final GenericDialog again = waitFor("the Text to Image dialog again", () -> dialog("Text to Image"));
+		@SuppressWarnings("unchecked")
+		final Vector<TextField> strings = again.getStringFields(), numbers = again.getNumericFields();
+		final String remembered = "prompt=" + strings.get(0).getText() + "\nseed=" + numbers.get(1).getText() + "\n";
+		final Button cancel = again.getButtons()[1];
+		EventQueue.invokeLater(() -> cancel.dispatchEvent(new ActionEvent(cancel, ActionEvent.ACTION_PERFORMED,
+			cancel.getLabel())));
+		waitFor("the dialog to close", () -> again.isShowing() ? null : true);
+		Thread.sleep(1000);
+		Files.writeString(out.resolve("remembered.txt"), remembered + "recorder=" + Recorder.getInstance()
+			.getText().split("run\\(\"Text to Image", -1).length + "\nnew images=" + (ids().length - images) +
+			"\n");
 	}
 
 	private static void inpaint(final Menu unclip, final Path out) throws Exception {

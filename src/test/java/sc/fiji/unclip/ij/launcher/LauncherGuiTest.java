@@ -106,10 +106,14 @@ class LauncherGuiTest {
 		final MacroOptions options = MacroOptions.parse(m.group(1));
 		assertEquals(List.of("prompt", "n", "seed", "steps", "guidance", "scheduler"), new ArrayList<>(options
 			.values().keySet()), "keys are the parameter names, in order: " + line);
-		assertEquals("a red circle on a blue background", options.values().get("prompt"));
+		assertEquals("two red circles", options.values().get("prompt"));
 		assertEquals("model default", options.values().get("scheduler"));
 		final long seed = Long.parseLong(options.values().get("seed"));
 		assertTrue(seed >= 0, "the seed the command picked is recorded, not -1: " + line);
+
+		// the dialog remembers what was typed (the seed as typed: -1 stays random); Cancel adds nothing
+		assertEquals("prompt=two red circles\nseed=-1\nrecorder=2\nnew images=0\n", Files.readString(out
+			.resolve("remembered.txt")));
 
 		final ImagePlus gui = IJ.openImage(out.resolve("gui-result.tif").toString());
 		assertNotNull(gui);
