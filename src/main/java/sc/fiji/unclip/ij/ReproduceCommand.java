@@ -50,8 +50,8 @@ public class ReproduceCommand extends ContextCommand {
 				"run: " + line);
 			return;
 		}
-		try {
-			final CommandModule module = commands.run(TextToImageCommand.class, true, Map.of("prompt",
+		try { // no pre/post-processing: the result is this command's output, displayed once
+			final CommandModule module = commands.run(TextToImageCommand.class, false, Map.of("prompt",
 				GeneratedLabel.value(image, "unclip.prompt"), "n", Integer.parseInt(GeneratedLabel.value(image,
 					"unclip.n")), "seed", Long.parseLong(GeneratedLabel.value(image, "unclip.seed")), "steps", Integer
 						.parseInt(GeneratedLabel.value(image, "unclip.steps")), "guidance", Double.parseDouble(
