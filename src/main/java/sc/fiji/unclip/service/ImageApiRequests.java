@@ -34,24 +34,24 @@ final class ImageApiRequests {
 	}
 
 	Work generation(final RequestFields fields) {
-		common(fields);
+		final OutputSize size = common(fields);
 		return new Work.TextToImage(new TextToImageRequest(prompt(fields), n(fields), seed(fields),
-			sampling(fields)));
+			sampling(fields)), size);
 	}
 
 	Work variation(final RequestFields fields, final Map<String, byte[]> files) {
-		common(fields);
+		final OutputSize size = common(fields);
 		final ArrayImg<ARGBType, IntArray> image = PngImages.decode("image", files.get("image"),
 			config.maxPixels());
 		final double strength = fields.has("strength") ? fields.number("strength") : 1.0;
 		if (!(strength > 0 && strength <= 1)) throw ApiException.badRequest("invalid_value",
 			"'strength' must be in (0, 1]; 1 starts from pure noise.");
 		return new Work.Variation(new VariationRequest(image, n(fields), seed(fields), strength, sampling(
-			fields)));
+			fields)), size);
 	}
 
 	Work edit(final RequestFields fields, final Map<String, byte[]> files) {
-		common(fields);
+		final OutputSize size = common(fields);
 		final String prompt = prompt(fields);
 		final ArrayImg<ARGBType, IntArray> image = PngImages.decode("image", files.get("image"),
 			config.maxPixels());
@@ -75,14 +75,15 @@ final class ImageApiRequests {
 		if (!(feather >= 0 && feather <= 64)) throw ApiException.badRequest("invalid_value",
 			"'feather' must be between 0 and 64 pixels.");
 		return new Work.Inpaint(new InpaintRequest(image, mask, prompt, n(fields), seed(fields), feather,
-			sampling(fields)));
+			sampling(fields)), size);
 	}
 
 	boolean stream(final RequestFields fields) {
 		return Boolean.TRUE.equals(fields.bool("stream"));
 	}
 
-	private void common(final RequestFields fields) {
+	/** Checks what every endpoint takes; returns the size the client wants, or null. */
+	private OutputSize common(final RequestFields fields) {
 		final String format = fields.string("response_format");
 		if (format != null && !format.equals("b64_json")) throw ApiException.badRequest(
 			"unsupported_response_format", "response_format '" + format +
@@ -91,13 +92,9 @@ final class ImageApiRequests {
 		if (name != null && !name.equals(model.name())) throw new ApiException(404,
 			"invalid_request_error", "model_not_found", "The model '" + name +
 				"' is not served here; this service runs '" + model.name() + "' (see GET /v1/models).", 0);
-		final String size = fields.string("size");
-		final String ours = model.resolution() + "x" + model.resolution();
-		if (size != null && !size.equals(ours)) throw ApiException.badRequest("invalid_size", "size '" +
-			size + "' is not available: model '" + model.name() + "' makes " + ours +
-			" images; send size '" + ours + "' or leave it out.");
 		for (final String text : new String[] { "quality", "style", "user" })
 			fields.string(text); // type check only: accepted for compatibility, no effect
+		return OutputSize.parse(fields.string("size"), config.maxPixels());
 	}
 
 	private String prompt(final RequestFields fields) {

@@ -304,7 +304,7 @@ public final class InferenceService implements AutoCloseable {
 			try {
 				exchange.getResponseHeaders().set("X-Unclip-Job", job.id);
 				if (wantsEvents) streamJob(exchange, job, events);
-				else sendJson(exchange, 200, response(await(job)));
+				else sendJson(exchange, 200, response(await(job), job.work.size()));
 			}
 			finally {
 				deadline.cancel(false);
@@ -351,7 +351,7 @@ public final class InferenceService implements AutoCloseable {
 				else stream.keepAlive();
 			}
 			try {
-				stream.send("result", response(await(job)));
+				stream.send("result", response(await(job), job.work.size()));
 			}
 			catch (final ApiException e) {
 				final JsonObject error = e.toJson();
@@ -369,13 +369,16 @@ public final class InferenceService implements AutoCloseable {
 		}
 	}
 
-	private JsonObject response(final GenerationResult result) {
+	private JsonObject response(final GenerationResult result, final OutputSize size) {
 		final Map<String, String> provenance = result.provenance().toMap();
 		final JsonArray data = new JsonArray();
 		for (final var image : result.images()) {
 			final JsonObject item = new JsonObject();
-			item.addProperty("b64_json", Base64.getEncoder().encodeToString(PngImages.encode(image,
-				provenance)));
+			final boolean resample = size != null && !size.matches(image);
+			final Map<String, String> text = new java.util.LinkedHashMap<>(provenance);
+			if (resample) text.put("unclip.resampled_from", image.dimension(0) + "x" + image.dimension(1));
+			item.addProperty("b64_json", Base64.getEncoder().encodeToString(PngImages.encode(resample ? size
+				.resample(image) : image, text)));
 			data.add(item);
 		}
 		final JsonObject unclip = new JsonObject();

@@ -18,7 +18,10 @@ sealed interface Work {
 	 */
 	Object batchKey();
 
-	record TextToImage(TextToImageRequest request) implements Work {
+	/** The size the client asked for (images are resampled to it when the model made another), or null. */
+	OutputSize size();
+
+	record TextToImage(TextToImageRequest request, OutputSize size) implements Work {
 
 		@Override
 		public int images() {
@@ -37,7 +40,7 @@ sealed interface Work {
 		}
 	}
 
-	record Variation(VariationRequest request) implements Work {
+	record Variation(VariationRequest request, OutputSize size) implements Work {
 
 		@Override
 		public int images() {
@@ -55,7 +58,7 @@ sealed interface Work {
 		}
 	}
 
-	record Inpaint(InpaintRequest request) implements Work {
+	record Inpaint(InpaintRequest request, OutputSize size) implements Work {
 
 		@Override
 		public int images() {

@@ -80,6 +80,23 @@ class ImagesApiTest {
 	}
 
 	@Test
+	void anOpenAiSizeIsAnsweredByResamplingAndSaysSo() throws Exception {
+		final JsonObject json = fixture.postJson("/v1/images/generations",
+			"{\"prompt\":\"a red circle\",\"seed\":1,\"size\":\"256x256\"}").json();
+		final byte[] png = java.util.Base64.getDecoder().decode(json.getAsJsonArray("data").get(0)
+			.getAsJsonObject().get("b64_json").getAsString());
+		final var decoded = sc.fiji.unclip.engine.io.PngIO.decode(new java.io.ByteArrayInputStream(png));
+		assertEquals(256, decoded.image().dimension(0));
+		assertEquals(256, decoded.image().dimension(1));
+		assertEquals(SeededPatternGenerator.SIZE + "x" + SeededPatternGenerator.SIZE, decoded.text().get(
+			"unclip.resampled_from"));
+		fixture.postJson("/v1/images/generations", "{\"prompt\":\"x\",\"size\":\"large\"}").assertError(400,
+			"invalid_size");
+		fixture.postJson("/v1/images/generations", "{\"prompt\":\"x\",\"size\":\"4x4\"}").assertError(400,
+			"invalid_size");
+	}
+
+	@Test
 	void generationsWithoutSeedPickAFreshOneAndReportIt() throws Exception {
 		final JsonObject a = fixture.postJson("/v1/images/generations", "{\"prompt\":\"x\",\"steps\":1}")
 			.json();
