@@ -16,7 +16,9 @@ sealed interface Work {
 	 * Requests with equal keys may run through the network as one batch; null when this kind of work is
 	 * always run alone.
 	 */
-	Object batchKey();
+	default Object batchKey() {
+		return null;
+	}
 
 	/** The size the client asked for (images are resampled to it when the model made another), or null. */
 	OutputSize size();
@@ -51,11 +53,6 @@ sealed interface Work {
 		public long seed() {
 			return request.seed();
 		}
-
-		@Override
-		public Object batchKey() {
-			return null;
-		}
 	}
 
 	record Inpaint(InpaintRequest request, OutputSize size) implements Work {
@@ -68,11 +65,6 @@ sealed interface Work {
 		@Override
 		public long seed() {
 			return request.seed();
-		}
-
-		@Override
-		public Object batchKey() {
-			return null;
 		}
 	}
 
