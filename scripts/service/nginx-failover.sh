@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale-out fault check on loopback: two service instances behind nginx (Debian package), one killed with
 # kill -9 while 100 requests run through the proxy. Passes when the client (RemoteGenerator, retrying)
-# completes all 100, each seed exactly once, and each seed's image is the same whichever instance made it.
+# completes all 100, each seed exactly once, and each seed's image is the same whichever instance made it
+# (within one 8-bit level: batches round differently).
 #
 #   scripts/service/nginx-failover.sh            # real engine, bundled model (needs the engine in the build)
 #   GENERATOR=pattern scripts/service/nginx-failover.sh   # service over the test pattern generator
@@ -92,9 +93,10 @@ if kill -0 "$VICTIM" 2>/dev/null; then echo "FAIL: the instance was not killed";
 if [ "$lines" -ne "$COUNT" ] || [ "$unique" -ne "$COUNT" ] || [ -n "$missing" ]; then
   echo "FAIL: lost or duplicated requests (missing: $missing)"; exit 1
 fi
-# same seed, same pixels on either instance: re-run 5 seeds on the survivor and compare
+# same seed, same image on either instance: re-run 5 seeds on the survivor and compare (within one 8-bit
+# level: the service batches waiting requests, and batched kernels round differently)
 "${JAVA[@]}" sc.fiji.unclip.client.FailoverCheck "http://127.0.0.1:$PORT_B" 5 0 0 "$WORK/again.txt" >/dev/null
-if ! diff <(head -5 "$WORK/results.txt") "$WORK/again.txt" >/dev/null; then
+if ! "${JAVA[@]}" sc.fiji.unclip.client.FailoverCheck compare "$WORK/results.txt" "$WORK/again.txt"; then
   echo "FAIL: an image differs between instances for the same seed"; exit 1
 fi
 echo "PASS: all $COUNT requests completed once each through the failover (logs in $WORK)"
