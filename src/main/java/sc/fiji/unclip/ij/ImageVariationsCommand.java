@@ -1,40 +1,26 @@
 package sc.fiji.unclip.ij;
 
 import ij.ImagePlus;
-import ij.process.ImageProcessor;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import net.imglib2.img.Img;
-import net.imglib2.type.numeric.ARGBType;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import sc.fiji.unclip.GenerationResult;
 import sc.fiji.unclip.Generator;
-import sc.fiji.unclip.VariationRequest;
-import sc.fiji.unclip.ij.image.DisplayRange;
-import sc.fiji.unclip.ij.image.GeneratedLabel;
-import sc.fiji.unclip.ij.image.PlaneView;
-import sc.fiji.unclip.ij.image.ResultImages;
 
 /**
  * Plugins › unCLIP › Image Variations...: new images with the content and style of the current image (its
- * CLIP image embedding decoded with fresh noise). With all planes, plane k of the list uses seeds from
- * {@code seed + k * n}.
+ * CLIP image embedding decoded with fresh noise), of the current plane or of every plane.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Image Variations...", headless = true)
 public class ImageVariationsCommand extends GenerationCommand {
 
 	public static final String NAME = "Image Variations...";
-	/** The model sees 32 to 256 pixels; larger planes are first shrunk (averaging) to this side. */
-	static final int LARGEST_INPUT = 2048;
 
 	@Parameter(label = "Image", required = false, description = "The current image")
 	private ImagePlus image;
@@ -70,32 +56,8 @@ public class ImageVariationsCommand extends GenerationCommand {
 		final ImagePlus source = Planes.required(image, NAME);
 		final List<Integer> indices = Planes.of(source, planes);
 		seed = resolveSeed(seed);
-		final List<Img<ARGBType>> images = new ArrayList<>();
-		final List<String> labels = new ArrayList<>();
-		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax(),
-			source.isInvertedLut());
-		GenerationResult first = null;
-		for (int k = 0; k < indices.size(); k++) {
-			final long planeSeed = seed + (long) k * n;
-			final GenerationResult made = generator.vary(new VariationRequest(PlaneView.rgb(shrunk(source.getStack().getProcessor(indices
-				.get(k))), range), n, planeSeed, strength, sampling(steps, guidance, scheduler)), progress, progress
-					.cancellation());
-			if (first == null) first = made;
-			images.addAll(made.images());
-			for (int i = 0; i < n; i++)
-				labels.add((indices.size() > 1 ? "plane " + indices.get(k) + ", " : "") + "seed " + (planeSeed + i));
-		}
-		result = ResultImages.stack("unCLIP variations of " + source.getTitle(), images, labels::get);
-		if (result.getWidth() == source.getWidth()) result.setCalibration(source.getCalibration());
-		GeneratedLabel.apply(result, first.provenance(), MacroLine.of(NAME, options()), null);
-	}
-
-	private static ImageProcessor shrunk(final ImageProcessor plane) {
-		final int side = Math.max(plane.getWidth(), plane.getHeight());
-		if (side <= LARGEST_INPUT) return plane;
-		final double f = (double) LARGEST_INPUT / side;
-		return plane.resize(Math.max(1, (int) Math.round(plane.getWidth() * f)), Math.max(1, (int) Math.round(
-			plane.getHeight() * f)), true);
+		result = StackVariations.run(generator, source, indices, new StackVariations.Settings(n, seed, strength,
+			sampling(steps, guidance, scheduler)), MacroLine.of(NAME, options()), progress);
 	}
 
 	private Map<String, Object> options() {

@@ -1,15 +1,8 @@
 package sc.fiji.unclip.ij;
 
 import ij.ImagePlus;
-import ij.ImageStack;
-import ij.Undo;
-import ij.gui.Overlay;
-import ij.gui.Roi;
 import ij.plugin.frame.RoiManager;
-import ij.process.ImageProcessor;
 
-import java.awt.Color;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.unclip.Generator;
-import sc.fiji.unclip.Provenance;
 import sc.fiji.unclip.UnclipException;
-import sc.fiji.unclip.ij.image.DisplayRange;
-import sc.fiji.unclip.ij.image.GeneratedLabel;
-import sc.fiji.unclip.ij.image.PlaneInpainting;
-import sc.fiji.unclip.ij.image.SelectionMask;
 
 /**
  * Plugins › unCLIP › Inpaint Selection...: regenerates the pixels inside the selection (or inside every ROI of
@@ -40,7 +28,7 @@ public class InpaintSelectionCommand extends GenerationCommand {
 	public static final String SELECTION = "selection", ROI_MANAGER = "roi manager",
 			ROI_MANAGER_NAMES = "roi manager names";
 	/** Overlay name of the outline of the generated pixels. */
-	public static final String GENERATED_REGION = "unCLIP generated region";
+	public static final String GENERATED_REGION = SelectionInpainting.GENERATED_REGION;
 
 	@Parameter(label = "Image", required = false, description = "The current image")
 	private ImagePlus image;
@@ -90,126 +78,18 @@ public class InpaintSelectionCommand extends GenerationCommand {
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus result;
 
-	/** One region to inpaint with its prompt. */
-	private record Region(SelectionMask mask, String prompt) {}
-
 	@Override
 	protected void generate(final Generator generator, final ImageJProgress progress) {
 		final ImagePlus source = Planes.required(image, NAME);
-		final List<Region> targets = regions(source);
-		final List<Integer> indices = Planes.of(source, planes);
-		if (n > 1 && (targets.size() > 1 || indices.size() > 1)) throw new UnclipException("n=" + n +
-			" alternatives need one selection on one plane; use n=1 with several ROIs or all planes.");
 		if (!output.equals(NEW_IMAGE) && !output.equals(IN_PLACE)) throw new UnclipException("output=" + output +
 			" is not a choice; use '" + NEW_IMAGE + "' or '" + IN_PLACE + "'.");
-		final boolean inPlace = output.equals(IN_PLACE);
-		if (inPlace && indices.size() > 1) throw new UnclipException("In place on all planes could not be " +
-			"undone; use output=[new image] for all planes, or one plane in place.");
-		seed = resolveSeed(seed);
-		// every plane is finished on copies first: a failure or Esc half-way leaves the source untouched
-		final List<List<ImageProcessor>> done = new ArrayList<>();
-		Provenance provenance = null;
-		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax(),
-			source.isInvertedLut());
-		for (int k = 0; k < indices.size(); k++) {
-			List<ImageProcessor> alternatives = List.of(source.getStack().getProcessor(indices.get(k)));
-			for (int j = 0; j < targets.size(); j++) {
-				final Region region = targets.get(j);
-				final long regionSeed = seed + (long) k * targets.size() + j;
-				final List<ImageProcessor> next = new ArrayList<>();
-				for (final ImageProcessor plane : alternatives) {
-					final PlaneInpainting.Outcome outcome = PlaneInpainting.run(generator, plane, range, region.mask(),
-						new PlaneInpainting.Request(region.prompt(), n, regionSeed, feather, sampling(steps, guidance,
-							scheduler)), progress, progress.cancellation());
-					if (provenance == null) provenance = outcome.result().provenance();
-					next.addAll(outcome.planes());
-				}
-				alternatives = next;
-			}
-			done.add(alternatives);
-		}
-		final String line = MacroLine.of(NAME, options());
-		if (inPlace) writeInPlace(source, done.get(0).get(0), targets, provenance, line);
-		else result = newImage(source, indices, done, targets, provenance, line);
-	}
-
-	private List<Region> regions(final ImagePlus source) {
-		final List<Region> targets = new ArrayList<>();
-		switch (regions) {
-			case SELECTION -> targets.add(new Region(SelectionMask.of(source.getRoi(), source.getWidth(), source
-				.getHeight(), grow), prompt));
-			case ROI_MANAGER, ROI_MANAGER_NAMES -> {
-				final RoiManager manager = roiManager != null ? roiManager : RoiManager.getInstance2();
-				final Roi[] rois = manager == null ? new Roi[0] : manager.getRoisAsArray();
-				if (rois.length == 0) throw new UnclipException("The ROI Manager is empty; add the regions to " +
-					"inpaint to it (Analyze › Tools › ROI Manager, 'Add'), or use regions=selection.");
-				for (final Roi roi : rois)
-					targets.add(new Region(SelectionMask.of(roi, source.getWidth(), source.getHeight(), grow), regions
-						.equals(ROI_MANAGER_NAMES) ? promptFromName(roi) : prompt));
-			}
-			default -> throw new UnclipException("regions=" + regions + " is not a choice; use '" + SELECTION +
-				"', '" + ROI_MANAGER + "' or '" + ROI_MANAGER_NAMES + "'.");
-		}
-		return targets;
-	}
-
-	/** ROI names the manager made up ("0012-0034") are not prompts; then the dialog's prompt is used. */
-	private String promptFromName(final Roi roi) {
-		final String name = roi.getName();
-		return name == null || name.isBlank() || name.matches("[\\d-]+") ? prompt : name;
-	}
-
-	private void writeInPlace(final ImagePlus source, final ImageProcessor inpainted,
-		final List<Region> targets, final Provenance provenance, final String line)
-	{
-		final ImageProcessor ip = source.getProcessor();
-		ip.snapshot();
-		Undo.setup(Undo.FILTER, source);
-		ip.insert(inpainted, 0, 0);
-		markGenerated(source, targets);
-		GeneratedLabel.apply(source, provenance, line, infoWithoutOurs(source));
-		source.changes = true;
-		source.updateAndDraw();
-	}
-
-	private ImagePlus newImage(final ImagePlus source, final List<Integer> indices,
-		final List<List<ImageProcessor>> done, final List<Region> targets, final Provenance provenance,
-		final String line)
-	{
-		final ImageStack stack = new ImageStack(source.getWidth(), source.getHeight());
-		for (int k = 0; k < indices.size(); k++)
-			for (final ImageProcessor plane : done.get(k))
-				stack.addSlice(source.getStack().getSliceLabel(indices.get(k)), plane);
-		final ImagePlus out = new ImagePlus("unCLIP inpainted " + source.getTitle(), stack);
-		if (indices.size() > 1) out.setDimensions(source.getNChannels(), source.getNSlices(), source
-			.getNFrames());
-		if (source.isHyperStack() && indices.size() > 1) out.setOpenAsHyperStack(true);
-		out.setCalibration(source.getCalibration().copy());
-		if (source.getType() != ImagePlus.COLOR_RGB) // on RGB, a display range rewrites the pixels
-			out.setDisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax());
-		if (source.getProperties() != null) source.getProperties().forEach((k, v) -> out.setProperty(
-			(String) k, v));
-		out.setProperties(source.getPropertiesAsArray());
-		markGenerated(out, targets);
-		GeneratedLabel.apply(out, provenance, line, infoWithoutOurs(source));
-		return out;
-	}
-
-	/** Outlines of the generated pixels as a named overlay, so the user can always get the mask back. */
-	private static void markGenerated(final ImagePlus target, final List<Region> targets) {
-		final Overlay overlay = target.getOverlay() == null ? new Overlay() : target.getOverlay().duplicate();
-		for (final Region region : targets) {
-			final Roi outline = (Roi) region.mask().roi().clone();
-			outline.setName(GENERATED_REGION);
-			outline.setStrokeColor(Color.MAGENTA);
-			overlay.add(outline);
-		}
-		target.setOverlay(overlay);
-	}
-
-	private static String infoWithoutOurs(final ImagePlus source) {
-		final Object info = source.getProperty("Info");
-		return info instanceof String s ? s : null;
+		final var targets = SelectionInpainting.regions(source, regions, prompt, grow, roiManager);
+		final List<Integer> indices = Planes.of(source, planes);
+		final var settings = new SelectionInpainting.Settings(n, resolveSeed(seed), feather, sampling(steps,
+			guidance, scheduler));
+		seed = settings.seed();
+		result = SelectionInpainting.run(generator, source, targets, indices, settings, output.equals(IN_PLACE),
+			MacroLine.of(NAME, options()), progress);
 	}
 
 	private Map<String, Object> options() {

@@ -1,0 +1,68 @@
+package sc.fiji.unclip.ij;
+
+import ij.ImagePlus;
+import ij.process.ImageProcessor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.ARGBType;
+
+import sc.fiji.unclip.GenerationResult;
+import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.ij.image.DisplayRange;
+import sc.fiji.unclip.ij.image.GeneratedLabel;
+import sc.fiji.unclip.ij.image.PlaneView;
+import sc.fiji.unclip.ij.image.ResultImages;
+
+/**
+ * Variations of the chosen planes of an open image, as one RGB stack: plane k of the list uses seeds from
+ * {@code seed + k * n}, and every slice is labelled with its plane and seed. The source is only read.
+ */
+final class StackVariations {
+
+	/** The model sees 32 to 256 pixels; larger planes are first shrunk (averaging) to this side. */
+	static final int LARGEST_INPUT = 2048;
+
+	/** What every plane gets. */
+	record Settings(int n, long seed, double strength, SamplingOptions sampling) {}
+
+	private StackVariations() {}
+
+	static ImagePlus run(final Generator generator, final ImagePlus source, final List<Integer> planes,
+		final Settings settings, final String macroLine, final ImageJProgress progress)
+	{
+		final int n = settings.n();
+		final List<Img<ARGBType>> images = new ArrayList<>();
+		final List<String> labels = new ArrayList<>();
+		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax(),
+			source.isInvertedLut());
+		GenerationResult first = null;
+		for (int k = 0; k < planes.size(); k++) {
+			final long planeSeed = settings.seed() + (long) k * n;
+			final ImageProcessor plane = shrunk(source.getStack().getProcessor(planes.get(k)));
+			final GenerationResult made = generator.vary(new VariationRequest(PlaneView.rgb(plane, range), n,
+				planeSeed, settings.strength(), settings.sampling()), progress, progress.cancellation());
+			if (first == null) first = made;
+			images.addAll(made.images());
+			for (int i = 0; i < n; i++)
+				labels.add((planes.size() > 1 ? "plane " + planes.get(k) + ", " : "") + "seed " + (planeSeed + i));
+		}
+		final ImagePlus result = ResultImages.stack("unCLIP variations of " + source.getTitle(), images,
+			labels::get);
+		if (result.getWidth() == source.getWidth()) result.setCalibration(source.getCalibration());
+		GeneratedLabel.apply(result, first.provenance(), macroLine, null);
+		return result;
+	}
+
+	private static ImageProcessor shrunk(final ImageProcessor plane) {
+		final int side = Math.max(plane.getWidth(), plane.getHeight());
+		if (side <= LARGEST_INPUT) return plane;
+		final double f = (double) LARGEST_INPUT / side;
+		return plane.resize(Math.max(1, (int) Math.round(plane.getWidth() * f)), Math.max(1, (int) Math.round(
+			plane.getHeight() * f)), true);
+	}
+}
