@@ -9,5 +9,5 @@ cd "$(dirname "$0")/../.."
 mvn -q -B -o test-compile
 CPFILE=$(mktemp)
 mvn -q -B -o dependency:build-classpath -Dmdep.outputFile="$CPFILE" >/dev/null
-exec java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
+exec java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -DOPT_OUT_TRACKING=true --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED \
   -cp "target/classes:target/test-classes:$(cat "$CPFILE")" sc.fiji.unclip.service.ServiceBenchmark "$@"

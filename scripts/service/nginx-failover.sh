@@ -20,7 +20,7 @@ command -v nginx >/dev/null || { echo "nginx is not installed: apt-get install n
 mvn -q -B -o test-compile
 mvn -q -B -o dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="target/classes:target/test-classes:$(cat "$WORK/cp.txt")"
-JAVA=(java -Xmx1g -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$CP")
+JAVA=(java -Xmx1g -Dai.djl.offline=true -DOPT_OUT_TRACKING=true --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED -cp "$CP")
 
 pids=()
 cleanup() {

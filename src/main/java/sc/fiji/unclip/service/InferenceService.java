@@ -40,6 +40,9 @@ import sc.fiji.unclip.ModelInfo;
  */
 public final class InferenceService implements AutoCloseable {
 
+	/** How often a plain request's connection is checked for a hang-up while its job waits or runs. */
+	private static final long HANG_UP_CHECK_MS = 200;
+
 	static {
 		// The JDK server closes connections whose request (headers and body) takes longer than this, so
 		// a client trickling its body ties up one connection for a bounded time. The JDK reads it once per
@@ -304,7 +307,12 @@ public final class InferenceService implements AutoCloseable {
 			try {
 				exchange.getResponseHeaders().set("X-Unclip-Job", job.id);
 				if (wantsEvents) streamJob(exchange, job, events);
-				else sendJson(exchange, 200, response(await(job), job.work.size()));
+				else {
+					final ClientConnection client = ClientConnection.of(exchange);
+					final GenerationResult result = await(job, client);
+					if (client.mustClose()) exchange.getResponseHeaders().set("Connection", "close");
+					sendJson(exchange, 200, response(result, job.work.size()));
+				}
 			}
 			finally {
 				deadline.cancel(false);
@@ -316,7 +324,20 @@ public final class InferenceService implements AutoCloseable {
 	}
 
 	private GenerationResult await(final Job job) {
+		return await(job, null);
+	}
+
+	/** The job's images; a client that hangs up meanwhile (when {@code client} can tell) cancels the job. */
+	private GenerationResult await(final Job job, final ClientConnection client) {
 		try {
+			if (client != null && client.watched()) while (true) {
+				try {
+					return job.outcome.get(HANG_UP_CHECK_MS, TimeUnit.MILLISECONDS);
+				}
+				catch (final java.util.concurrent.TimeoutException e) {
+					if (client.hungUp()) job.cancel(ApiException.cancelled("the client disconnected"));
+				}
+			}
 			return job.outcome.get();
 		}
 		catch (final InterruptedException e) {

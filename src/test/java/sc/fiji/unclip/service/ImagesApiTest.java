@@ -240,6 +240,26 @@ class ImagesApiTest {
 	}
 
 	@Test
+	void aPlainClientHangingUpCancelsItsJob() throws Exception {
+		final String body = "{\"prompt\":\"p\",\"seed\":6,\"steps\":250}";
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.base.getPort())) {
+			socket.getOutputStream().write(("POST /v1/images/generations HTTP/1.1\r\nHost: x\r\n" +
+				"Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+					.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			final long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+			while (fixture.get("/health").json().get("running").getAsInt() != 1) {
+				assertTrue(System.nanoTime() < started, "the job never started: " + fixture.get("/health").body());
+				Thread.sleep(20);
+			}
+		} // hang up: 250 steps x 20 ms = 5 s of work left
+		final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+		while (fixture.get("/health").json().get("running").getAsInt() != 0) {
+			assertTrue(System.nanoTime() < until, "the job kept running after its client hung up");
+			Thread.sleep(50);
+		}
+	}
+
+	@Test
 	void waitingRequestsWithSameSettingsRunAsOneBatch() throws Exception {
 		// occupy the runner so that the next requests queue up together
 		final CompletableFuture<ServiceFixture.Reply> blocker = CompletableFuture.supplyAsync(() -> post(
