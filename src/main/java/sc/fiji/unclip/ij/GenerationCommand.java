@@ -63,12 +63,16 @@ public abstract class GenerationCommand extends ContextCommand {
 		}
 	}
 
-	/** Ends the command with a message the user reads; the front end decides how to show it. */
+	/**
+	 * Ends the command with a message the user reads: a dialog where there is a user interface (and nothing
+	 * on the console, which Fiji would pop up for an ordinary mistake), else the log; the cancel reason
+	 * carries it to macros and the launcher either way.
+	 */
 	protected void fail(final String message) {
 		cancel(message);
-		log.error("unCLIP: " + message);
 		if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) ui.showDialog(message, "unCLIP",
 			DialogPrompt.MessageType.ERROR_MESSAGE);
+		else log.error("unCLIP: " + message);
 	}
 
 	/** 0 and "model default" mean "follow the model", so recorded macros keep up with a better model. */
