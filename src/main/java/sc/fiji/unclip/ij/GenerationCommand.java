@@ -69,7 +69,13 @@ public abstract class GenerationCommand extends ContextCommand {
 	 * carries it to macros and the launcher either way.
 	 */
 	protected void fail(final String message) {
-		cancel(message);
+		fail(this, ui, log, message);
+	}
+
+	static void fail(final ContextCommand command, final UIService ui, final LogService log,
+		final String message)
+	{
+		command.cancel(message);
 		if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) ui.showDialog(message, "unCLIP",
 			DialogPrompt.MessageType.ERROR_MESSAGE);
 		else log.error("unCLIP: " + message);

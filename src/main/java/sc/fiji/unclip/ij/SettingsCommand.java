@@ -7,6 +7,7 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
 
 import sc.fiji.unclip.UnclipException;
 
@@ -23,6 +24,9 @@ public class SettingsCommand extends ContextCommand {
 
 	@Parameter
 	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
 
 	@Parameter(label = "Back end", choices = { Backend.BUNDLED, Backend.FOLDER, Backend.SERVICE })
 	private String backend = Backend.BUNDLED;
@@ -45,8 +49,7 @@ public class SettingsCommand extends ContextCommand {
 			log.info("unCLIP: using the " + unclip.backend().describe());
 		}
 		catch (final UnclipException e) {
-			cancel(e.getMessage());
-			log.error("unCLIP: " + e.getMessage());
+			GenerationCommand.fail(this, ui, log, e.getMessage());
 		}
 	}
 }
