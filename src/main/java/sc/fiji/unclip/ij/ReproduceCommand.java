@@ -11,7 +11,9 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
 
 import sc.fiji.unclip.ij.image.GeneratedLabel;
 
@@ -26,27 +28,37 @@ public class ReproduceCommand extends ContextCommand {
 	@Parameter
 	private CommandService commands;
 
+	@Parameter
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
 	@Parameter(label = "Image", required = false, description = "The current image")
 	private ImagePlus image;
 
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus result;
 
+	private void fail(final String message) {
+		GenerationCommand.fail(this, ui, log, message);
+	}
+
 	@Override
 	public void run() {
 		if (image == null) {
-			cancel("Reproduce from Info works on a generated image; open or select one first.");
+			fail("Reproduce from Info works on a generated image; open or select one first.");
 			return;
 		}
 		final String mode = GeneratedLabel.value(image, "unclip.mode");
 		final String line = GeneratedLabel.value(image, GeneratedLabel.MACRO_KEY);
 		if (mode == null) {
-			cancel("'" + image.getTitle() + "' has no unCLIP provenance in its info (Image › Show Info); only " +
+			fail("'" + image.getTitle() + "' has no unCLIP provenance in its info (Image › Show Info); only " +
 				"images made by unCLIP can be reproduced.");
 			return;
 		}
 		if (!mode.equals("text")) {
-			cancel("'" + image.getTitle() + "' was made by " + mode + " from another image; open that image and " +
+			fail("'" + image.getTitle() + "' was made by " + mode + " from another image; open that image and " +
 				"run: " + line);
 			return;
 		}
@@ -57,11 +69,11 @@ public class ReproduceCommand extends ContextCommand {
 						.parseInt(GeneratedLabel.value(image, "unclip.steps")), "guidance", Double.parseDouble(
 							GeneratedLabel.value(image, "unclip.guidance")), "scheduler", GeneratedLabel.value(image,
 								"unclip.scheduler"))).get();
-			if (module.isCanceled()) cancel(module.getCancelReason());
+			if (module.isCanceled()) cancel(module.getCancelReason()); // already reported by that command
 			else result = (ImagePlus) module.getOutput("result");
 		}
 		catch (final InterruptedException | ExecutionException | RuntimeException e) {
-			cancel("Could not reproduce '" + image.getTitle() + "': " + e.getMessage());
+			fail("Could not reproduce '" + image.getTitle() + "': " + e.getMessage());
 		}
 	}
 }
