@@ -35,7 +35,8 @@ public class SettingsCommand extends ContextCommand {
 		description = "A bundle folder holding unclip.json (for 'model folder')")
 	private File model;
 
-	@Parameter(label = "Service URL", required = false, description = "e.g. http://gpu-host:8080 (for 'service')")
+	@Parameter(label = "Service URL", required = false,
+		description = "e.g. http://gpu-host:8080 (for 'service')")
 	private String server = "";
 
 	@Parameter(label = "API key", style = "password", required = false, persist = false,

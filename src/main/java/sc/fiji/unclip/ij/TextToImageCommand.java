@@ -28,13 +28,16 @@ public class TextToImageCommand extends GenerationCommand {
 	@Parameter(label = "Number of images", min = "1", max = "16")
 	private int n = 1;
 
-	@Parameter(label = "Seed", description = "-1 picks a random seed; the seed used is recorded", min = "-1")
+	@Parameter(label = "Seed (-1 = random)",
+		description = "-1 picks a random seed; the seed used is recorded", min = "-1")
 	private long seed = -1;
 
-	@Parameter(label = "Steps", description = "Decoder steps; 0 = the model's default", min = "0", max = "1000")
+	@Parameter(label = "Steps (0 = model default)",
+		description = "Decoder steps; 0 = the model's default", min = "0", max = "1000")
 	private int steps = 0;
 
-	@Parameter(label = "Guidance", description = "Classifier-free guidance; 0 = the model's default, 1 = none",
+	@Parameter(label = "Guidance (0 = model default)",
+		description = "Classifier-free guidance; 0 = the model's default, 1 = none",
 		min = "0", max = "100", stepSize = "0.25")
 	private double guidance = 0;
 
