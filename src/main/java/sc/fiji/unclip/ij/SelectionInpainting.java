@@ -93,8 +93,7 @@ final class SelectionInpainting {
 		check(targets, planes, settings, inPlace);
 		final List<List<ImageProcessor>> done = new ArrayList<>();
 		Provenance provenance = null;
-		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax(),
-			source.isInvertedLut());
+		final DisplayRange range = DisplayRange.of(source);
 		for (int k = 0; k < planes.size(); k++) {
 			List<ImageProcessor> alternatives = List.of(source.getStack().getProcessor(planes.get(k)));
 			for (int j = 0; j < targets.size(); j++) {

@@ -38,8 +38,7 @@ final class StackVariations {
 		final int n = settings.n();
 		final List<Img<ARGBType>> images = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
-		final DisplayRange range = new DisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax(),
-			source.isInvertedLut());
+		final DisplayRange range = DisplayRange.of(source);
 		GenerationResult first = null;
 		for (int k = 0; k < planes.size(); k++) {
 			final long planeSeed = settings.seed() + (long) k * n;

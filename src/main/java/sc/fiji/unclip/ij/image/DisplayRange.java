@@ -1,6 +1,6 @@
 package sc.fiji.unclip.ij.image;
 
-import ij.process.ImageProcessor;
+import ij.ImagePlus;
 
 /**
  * The window of values a grey plane is displayed with, mapping values to the 0..255 grey the model sees and
@@ -14,8 +14,9 @@ public record DisplayRange(double min, double max, boolean inverted) {
 		this(min, max, false);
 	}
 
-	public static DisplayRange of(final ImageProcessor ip) {
-		return new DisplayRange(ip.getMin(), ip.getMax(), ip.isInvertedLut());
+	/** The image's window and LUT (not a plane's own data range), as the user sees every plane. */
+	public static DisplayRange of(final ImagePlus image) {
+		return new DisplayRange(image.getDisplayRangeMin(), image.getDisplayRangeMax(), image.isInvertedLut());
 	}
 
 	/** Grey 0..255 for a value as displayed; NaN is black, values outside the range are clamped. */

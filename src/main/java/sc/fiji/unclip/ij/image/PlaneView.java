@@ -20,12 +20,10 @@ public final class PlaneView {
 
 	private PlaneView() {}
 
-	/** The plane as RGB; alpha bits of RGB planes are ignored by the engine. */
-	public static RandomAccessibleInterval<ARGBType> rgb(final ImageProcessor ip) {
-		return rgb(ip, DisplayRange.of(ip));
-	}
-
-	/** The plane as RGB, grey planes mapped through {@code range} (e.g. the image's, not the plane's). */
+	/**
+	 * The plane as RGB, grey planes mapped through {@code range} (the image's, not the plane's); alpha bits
+	 * of RGB planes are ignored by the engine.
+	 */
 	public static RandomAccessibleInterval<ARGBType> rgb(final ImageProcessor ip, final DisplayRange range) {
 		final int w = ip.getWidth(), h = ip.getHeight();
 		if (ip instanceof ColorProcessor) return ArrayImgs.argbs((int[]) ip.getPixels(), w, h);

@@ -28,7 +28,7 @@ class PlaneViewTest {
 	@Test
 	void rgbPlanesAreWrappedNotCopied() {
 		final ColorProcessor ip = new ColorProcessor(5, 4);
-		final RandomAccessibleInterval<ARGBType> view = PlaneView.rgb(ip);
+		final RandomAccessibleInterval<ARGBType> view = PlaneView.rgb(ip, new DisplayRange(0, 255));
 		ip.set(3, 2, 0x123456);
 		assertEquals(0x123456, at(view, 3, 2), "a change of the plane shows through the view");
 		assertEquals(5, view.dimension(0));
