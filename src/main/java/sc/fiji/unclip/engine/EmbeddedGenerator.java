@@ -24,6 +24,7 @@ import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.engine.io.ArgbImages;
 import sc.fiji.unclip.engine.sampling.Schedulers;
 
 /**
@@ -184,7 +185,7 @@ public final class EmbeddedGenerator implements Generator {
 		if ((int) (s.steps * (1.0 - strength)) >= s.steps) throw new UnclipException("Strength " + strength +
 			" leaves none of the " + s.steps + " steps to run; raise the strength or the steps.");
 		final int r = pipeline.resolution();
-		final float[] one = ImageTensors.toTensor(ImageTensors.resized(ImageTensors.toAwt(request.image()), r,
+		final float[] one = ImageTensors.toTensor(ImageTensors.resized(ArgbImages.toAwt(request.image()), r,
 			r));
 		final float[] image = pipeline.run(new PipelineRequest("variation", null, request.n(), s.steps,
 			s.guidance, s.scheduler, strength, repeated(one, request.n()), null), new SeededNoise(request.seed(),
@@ -193,7 +194,7 @@ public final class EmbeddedGenerator implements Generator {
 		final int w = (int) request.image().dimension(0), h = (int) request.image().dimension(1);
 		for (int i = 0; i < request.n(); i++) {
 			final Img<ARGBType> out = ImageTensors.toImage(image, i, r);
-			images.add(w == r && h == r ? out : ImageTensors.fromAwt(ImageTensors.resized(ImageTensors.toAwt(out),
+			images.add(w == r && h == r ? out : ArgbImages.fromAwt(ImageTensors.resized(ArgbImages.toAwt(out),
 				w, h)));
 		}
 		return new GenerationResult(images, new Provenance("variation", null, request.seed(), request.n(),
@@ -214,15 +215,15 @@ public final class EmbeddedGenerator implements Generator {
 		final InpaintRegion region = InpaintRegion.of(request.mask(), request.image().dimension(0), request
 			.image().dimension(1));
 		final int r = pipeline.resolution();
-		final BufferedImage source = ImageTensors.toAwt(request.image());
-		final int[] original = ImageTensors.pixels(request.image());
+		final BufferedImage source = ArgbImages.toAwt(request.image());
+		final int[] original = ArgbImages.pixels(request.image());
 		final float[] crop = ImageTensors.toTensor(ImageTensors.resized(region.crop(source), r, r));
 		final float[] image = pipeline.run(new PipelineRequest("inpaint", request.prompt(), request.n(), s.steps,
 			s.guidance, s.scheduler, 1.0, repeated(crop, request.n()), repeated(region.maskAt(r), request.n())),
 			new SeededNoise(request.seed(), request.n()), listener(progress), orNone(cancellation), Trace.NONE);
 		final List<Img<ARGBType>> images = new ArrayList<>();
 		for (int i = 0; i < request.n(); i++) {
-			final BufferedImage generated = ImageTensors.resized(ImageTensors.toAwt(ImageTensors.toImage(image, i,
+			final BufferedImage generated = ImageTensors.resized(ArgbImages.toAwt(ImageTensors.toImage(image, i,
 				r)), region.side, region.side);
 			images.add(ArrayImgs.argbs(region.composite(original, generated, request.feather()), region.width,
 				region.height));

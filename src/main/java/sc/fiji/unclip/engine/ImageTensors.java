@@ -3,42 +3,17 @@ package sc.fiji.unclip.engine;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
-import net.imglib2.Cursor;
-import net.imglib2.RandomAccess;
-import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.ARGBType;
-import net.imglib2.view.Views;
 
 /**
- * Conversions between ImgLib2 ARGB images, AWT images and the models' NCHW float layout in [-1,1]
- * ({@code x = u8 / 127.5 - 1}, back {@code round(clamp((x + 1) / 2, 0, 1) * 255)}).
+ * Conversions between images and the models' NCHW float layout in [-1,1] ({@code x = u8 / 127.5 - 1}, back
+ * {@code round(clamp((x + 1) / 2, 0, 1) * 255)}), and the resizing to and from the model's resolution.
  */
 final class ImageTensors {
 
 	private ImageTensors() {}
-
-	static BufferedImage toAwt(final RandomAccessibleInterval<ARGBType> image) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		final RandomAccess<ARGBType> ra = Views.zeroMin(image).randomAccess();
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				ra.setPosition(x, 0);
-				ra.setPosition(y, 1);
-				out.setRGB(x, y, ra.get().get());
-			}
-		return out;
-	}
-
-	static Img<ARGBType> fromAwt(final BufferedImage image) {
-		final int w = image.getWidth(), h = image.getHeight();
-		final int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);
-		for (int i = 0; i < pixels.length; i++)
-			pixels[i] |= 0xff000000;
-		return ArrayImgs.argbs(pixels, w, h);
-	}
 
 	/** Smooth resize (bilinear after area-averaging reductions); the result is opaque RGB. */
 	static BufferedImage resized(final BufferedImage image, final int w, final int h) {
@@ -88,19 +63,5 @@ final class ImageTensors {
 			pixels[p] = ARGBType.rgba(toByte(tensor[offset + p]), toByte(tensor[offset + plane + p]), toByte(
 				tensor[offset + 2 * plane + p]), 255);
 		return ArrayImgs.argbs(pixels, size, size);
-	}
-
-	/** The exact ARGB values, row by row. */
-	static int[] pixels(final RandomAccessibleInterval<ARGBType> image) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final int[] out = new int[w * h];
-		final RandomAccess<ARGBType> ra = Views.zeroMin(image).randomAccess();
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				ra.setPosition(x, 0);
-				ra.setPosition(y, 1);
-				out[y * w + x] = ra.get().get();
-			}
-		return out;
 	}
 }

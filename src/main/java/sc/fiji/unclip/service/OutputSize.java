@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
-import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.ARGBType;
-import net.imglib2.view.Views;
+
+import sc.fiji.unclip.engine.io.ArgbImages;
 
 /**
  * The {@code size} an OpenAI client asks for ({@code "256x256"}, ...). Plain clients send the sizes of
@@ -43,21 +43,12 @@ record OutputSize(int width, int height) {
 	}
 
 	Img<ARGBType> resample(final RandomAccessibleInterval<ARGBType> image) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final BufferedImage source = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		int i = 0;
-		final int[] pixels = new int[w * h];
-		for (final ARGBType p : Views.flatIterable(image))
-			pixels[i++] = p.get();
-		source.setRGB(0, 0, w, h, pixels, 0, w);
+		final BufferedImage source = ArgbImages.toAwt(image);
 		final BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
 		final var g = out.createGraphics();
 		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
 		g.drawImage(source, 0, 0, width, height, null);
 		g.dispose();
-		final int[] argb = out.getRGB(0, 0, width, height, null, 0, width);
-		for (int p = 0; p < argb.length; p++)
-			argb[p] |= 0xff000000;
-		return ArrayImgs.argbs(argb, width, height);
+		return ArgbImages.fromAwt(out);
 	}
 }

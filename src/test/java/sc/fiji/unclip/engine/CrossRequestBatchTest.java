@@ -14,6 +14,7 @@ import sc.fiji.unclip.GenerationResult;
 import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
+import sc.fiji.unclip.engine.io.ArgbImages;
 
 /**
  * {@link EmbeddedGenerator#textToImageBatch}: requests with different prompts and seeds run through the
@@ -71,7 +72,7 @@ class CrossRequestBatchTest {
 			assertEquals(alone.provenance(), batched.provenance(), "request " + r);
 			assertEquals(request.n(), batched.images().size());
 			for (int i = 0; i < request.n(); i++) {
-				final int[] a = ImageTensors.pixels(alone.images().get(i)), b = ImageTensors.pixels(batched.images()
+				final int[] a = ArgbImages.pixels(alone.images().get(i)), b = ArgbImages.pixels(batched.images()
 					.get(i));
 				int worst = 0;
 				for (int p = 0; p < a.length; p++)

@@ -28,6 +28,7 @@ import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.engine.io.ArgbImages;
 
 /** The embedded generator on the real bundle: determinism, batching, progress, cancellation, bad input. */
 class EmbeddedGeneratorTest {
@@ -46,7 +47,7 @@ class EmbeddedGeneratorTest {
 	}
 
 	static int[] pixels(final Img<ARGBType> image) {
-		return ImageTensors.pixels(image);
+		return ArgbImages.pixels(image);
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.ARGBType;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.engine.io.ArgbImages;
 
 /**
  * What the trained default bundle must draw, judged by a pixel analyser that reads the world definition
@@ -109,7 +110,7 @@ class ShapesWorldSemanticsTest {
 	/** {background colour, shape colour}: the palette colour of most border pixels, then of most others. */
 	static String[] analyse(final Img<ARGBType> image) {
 		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final int[] pixels = ImageTensors.pixels(image);
+		final int[] pixels = ArgbImages.pixels(image);
 		final Map<String, Integer> border = new HashMap<>(), inside = new HashMap<>();
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {

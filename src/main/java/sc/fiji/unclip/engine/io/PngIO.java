@@ -19,12 +19,10 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
-import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.ARGBType;
-import net.imglib2.view.Views;
 
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
@@ -48,15 +46,7 @@ public final class PngIO {
 	public static void write(final RandomAccessibleInterval<ARGBType> image, final Map<String, String> text,
 		final OutputStream out) throws IOException
 	{
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final BufferedImage awt = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		final RandomAccess<ARGBType> ra = Views.zeroMin(image).randomAccess();
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				ra.setPosition(x, 0);
-				ra.setPosition(y, 1);
-				awt.setRGB(x, y, ra.get().get());
-			}
+		final BufferedImage awt = ArgbImages.toAwt(image);
 		final ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
 		try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
 			writer.setOutput(stream);

@@ -6,13 +6,13 @@ import ij.process.ColorProcessor;
 
 import java.util.List;
 
-import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.IntArray;
 import net.imglib2.type.numeric.ARGBType;
-import net.imglib2.view.Views;
+
+import sc.fiji.unclip.engine.io.ArgbImages;
 
 /** The engine's RGB images as ImageJ planes: array images are wrapped, not copied. */
 public final class ResultImages {
@@ -37,17 +37,8 @@ public final class ResultImages {
 
 	/** The ARGB values row by row; the backing array itself when the image is a plain array image. */
 	public static int[] pixels(final RandomAccessibleInterval<ARGBType> image) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
 		if (image instanceof ArrayImg<?, ?> array && array.update(null) instanceof IntArray ints) return ints
 			.getCurrentStorageArray();
-		final int[] out = new int[w * h];
-		final RandomAccess<ARGBType> ra = Views.zeroMin(image).randomAccess();
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				ra.setPosition(x, 0);
-				ra.setPosition(y, 1);
-				out[y * w + x] = ra.get().get();
-			}
-		return out;
+		return ArgbImages.pixels(image);
 	}
 }
