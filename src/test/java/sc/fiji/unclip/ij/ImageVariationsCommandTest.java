@@ -9,9 +9,8 @@ import ij.measure.Calibration;
 import ij.process.ByteProcessor;
 import ij.process.ShortProcessor;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import sc.fiji.unclip.GenerationResult;
 import sc.fiji.unclip.SamplingOptions;
@@ -24,17 +23,8 @@ import sc.fiji.unclip.ij.image.ResultImages;
 /** Image Variations... through CommandService on the bundled model. */
 class ImageVariationsCommandTest {
 
-	static PluginContext plugin;
-
-	@BeforeAll
-	static void start() {
-		plugin = new PluginContext();
-	}
-
-	@AfterAll
-	static void stop() {
-		plugin.close();
-	}
+	@RegisterExtension
+	static final PluginContext plugin = new PluginContext();
 
 	static ImagePlus grey8(final int w, final int h) {
 		final ByteProcessor ip = new ByteProcessor(w, h);

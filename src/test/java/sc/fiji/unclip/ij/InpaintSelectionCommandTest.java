@@ -30,10 +30,9 @@ import java.awt.event.KeyEvent;
 import java.util.Map;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.scijava.command.CommandModule;
 
 import sc.fiji.unclip.ij.image.GeneratedLabel;
@@ -41,17 +40,8 @@ import sc.fiji.unclip.ij.image.GeneratedLabel;
 /** Inpaint Selection... through CommandService on the bundled model, on every ImageJ image type. */
 class InpaintSelectionCommandTest {
 
-	static PluginContext plugin;
-
-	@BeforeAll
-	static void start() {
-		plugin = new PluginContext();
-	}
-
-	@AfterAll
-	static void stop() {
-		plugin.close();
-	}
+	@RegisterExtension
+	static final PluginContext plugin = new PluginContext();
 
 	static ImagePlus rgb(final int w, final int h) {
 		final ColorProcessor ip = new ColorProcessor(w, h);

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.scijava.Context;
 import org.scijava.command.Command;
 import org.scijava.command.CommandModule;
@@ -20,7 +22,7 @@ import org.scijava.prefs.PrefService;
  * post-processing as in Fiji. Remembered values are cleared first, so each run sees the inputs it is given
  * plus the commands' own defaults.
  */
-final class PluginContext implements AutoCloseable {
+final class PluginContext implements AutoCloseable, AfterAllCallback {
 
 	final Context context = new Context(CommandService.class, UnclipService.class, PrefService.class,
 		org.scijava.app.StatusService.class);
@@ -72,5 +74,11 @@ final class PluginContext implements AutoCloseable {
 	@Override
 	public void close() {
 		context.dispose();
+	}
+
+	/** As a test class's {@code @RegisterExtension} static field: one context (and model) per class. */
+	@Override
+	public void afterAll(final ExtensionContext extension) {
+		close();
 	}
 }

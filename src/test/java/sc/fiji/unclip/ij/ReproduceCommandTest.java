@@ -6,24 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ij.ImagePlus;
 import ij.process.ColorProcessor;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reproduce from Info: the provenance in an image's info is enough to make it again. */
 class ReproduceCommandTest {
 
-	static PluginContext plugin;
-
-	@BeforeAll
-	static void start() {
-		plugin = new PluginContext();
-	}
-
-	@AfterAll
-	static void stop() {
-		plugin.close();
-	}
+	@RegisterExtension
+	static final PluginContext plugin = new PluginContext();
 
 	@Test
 	void aTextToImageResultIsMadeAgainPixelForPixel() {

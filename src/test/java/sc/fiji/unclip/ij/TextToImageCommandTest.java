@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.scijava.command.CommandModule;
 
 import sc.fiji.unclip.GenerationResult;
@@ -22,17 +21,8 @@ import sc.fiji.unclip.ij.image.ResultImages;
 class TextToImageCommandTest {
 
 	static final String PROMPT = "a red circle on a blue background";
-	static PluginContext plugin;
-
-	@BeforeAll
-	static void start() {
-		plugin = new PluginContext();
-	}
-
-	@AfterAll
-	static void stop() {
-		plugin.close();
-	}
+	@RegisterExtension
+	static final PluginContext plugin = new PluginContext();
 
 	@Test
 	void makesOneRgbStackOfNImagesEqualToTheEngineWithProvenance() {
