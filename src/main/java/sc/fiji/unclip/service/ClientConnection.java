@@ -3,6 +3,7 @@ package sc.fiji.unclip.service;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -17,9 +18,12 @@ import java.nio.channels.SocketChannel;
  */
 final class ClientConnection {
 
-	private static final Field IMPL = field("sun.net.httpserver.HttpExchangeImpl", "impl");
-	private static final Method CONNECTION = method("sun.net.httpserver.ExchangeImpl", "getConnection");
-	private static final Method CHANNEL = method("sun.net.httpserver.HttpConnection", "getChannel");
+	private static final Field IMPL = open(() -> Class.forName("sun.net.httpserver.HttpExchangeImpl")
+		.getDeclaredField("impl"));
+	private static final Method CONNECTION = open(() -> Class.forName("sun.net.httpserver.ExchangeImpl")
+		.getDeclaredMethod("getConnection"));
+	private static final Method CHANNEL = open(() -> Class.forName("sun.net.httpserver.HttpConnection")
+		.getDeclaredMethod("getChannel"));
 
 	private final SocketChannel channel;
 	private boolean pipelined;
@@ -77,22 +81,17 @@ final class ClientConnection {
 		return pipelined;
 	}
 
-	private static Field field(final String className, final String name) {
-		try {
-			final Field f = Class.forName(className).getDeclaredField(name);
-			f.setAccessible(true);
-			return f;
-		}
-		catch (final ReflectiveOperationException | RuntimeException e) {
-			return null;
-		}
+	/** How a member of the JDK's server is found; may fail on another JDK. */
+	private interface Lookup<T extends AccessibleObject> {
+		T find() throws ReflectiveOperationException;
 	}
 
-	private static Method method(final String className, final String name) {
+	/** The member, made accessible; null when this JDK has no such member or refuses access. */
+	private static <T extends AccessibleObject> T open(final Lookup<T> lookup) {
 		try {
-			final Method m = Class.forName(className).getDeclaredMethod(name);
-			m.setAccessible(true);
-			return m;
+			final T member = lookup.find();
+			member.setAccessible(true);
+			return member;
 		}
 		catch (final ReflectiveOperationException | RuntimeException e) {
 			return null;
