@@ -93,14 +93,7 @@ public final class EmbeddedGenerator implements Generator {
 	public GenerationResult textToImage(final TextToImageRequest request, final ProgressListener progress,
 		final Cancellation cancellation)
 	{
-		final List<String> warnings = new ArrayList<>();
-		checkPrompt(request.prompt(), warnings);
-		final Settings s = settings(request.n(), request.sampling());
-		final float[] image = pipeline.run(new PipelineRequest("text", request.prompt(), request.n(), s.steps,
-			s.guidance, s.scheduler, 1.0, null, null), new SeededNoise(request.seed(), request.n()), listener(
-				progress), orNone(cancellation), Trace.NONE);
-		return result(image, request.n(), new Provenance("text", request.prompt(), request.seed(), request.n(),
-			s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion()), warnings);
+		return textToImageBatch(List.of(request), progress, cancellation).get(0); // a batch of one
 	}
 
 	/** Most images that one cross-request batch sends through the networks at once. */
