@@ -208,8 +208,8 @@ public final class EmbeddedGenerator implements Generator {
 		final InpaintRegion region = InpaintRegion.of(request.mask(), request.image().dimension(0), request
 			.image().dimension(1));
 		final int r = pipeline.resolution();
-		final BufferedImage source = ArgbImages.toAwt(request.image());
 		final int[] original = ArgbImages.pixels(request.image());
+		final BufferedImage source = ArgbImages.toAwt(original, region.width, region.height);
 		final float[] crop = ImageTensors.toTensor(ImageTensors.resized(region.crop(source), r, r));
 		final float[] image = pipeline.run(new PipelineRequest("inpaint", request.prompt(), request.n(), s.steps,
 			s.guidance, s.scheduler, 1.0, repeated(crop, request.n()), repeated(region.maskAt(r), request.n())),

@@ -33,9 +33,13 @@ public final class ArgbImages {
 
 	/** An opaque RGB AWT image of the same pixels (alpha dropped). */
 	public static BufferedImage toAwt(final RandomAccessibleInterval<ARGBType> image) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
+		return toAwt(pixels(image), (int) image.dimension(0), (int) image.dimension(1));
+	}
+
+	/** An opaque RGB AWT image of {@code w x h} ARGB values, row by row (for callers that have them). */
+	public static BufferedImage toAwt(final int[] argb, final int w, final int h) {
 		final BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		out.setRGB(0, 0, w, h, pixels(image), 0, w);
+		out.setRGB(0, 0, w, h, argb, 0, w);
 		return out;
 	}
 
