@@ -59,8 +59,10 @@ def test_committed_fixtures_are_the_reference_output_of_the_committed_bundle(bun
     write_case(bundle, tmp_path, name, CASES[name], world)
     old, new = np.load(stored / "tensors.npz"), np.load(tmp_path / name / "tensors.npz")
     assert sorted(old.files) == sorted(new.files)
+    # another bundle differs by far more than 1e-4; the same bundle on another CPU (other vector kernels) differs
+    # in the last bits, which the first decoder step multiplies by 1/sqrt(alpha_bar) = 16 (seen: 1.05e-5)
     for k in old.files:
-        np.testing.assert_allclose(new[k], old[k], atol=1e-5, err_msg=k)
+        np.testing.assert_allclose(new[k], old[k], atol=1e-4, err_msg=k)
 
 
 def test_scheduler_draws_exactly_the_recorded_step_noise():
