@@ -17,6 +17,8 @@ import sc.fiji.unclip.UnclipException;
  * {@code models/shapes-tiny} into the jar under {@value #RESOURCE}; the first use extracts it to
  * {@code ~/.cache/unclip/models/<manifest sha256>/} (hashes are checked again when the bundle opens).
  * {@code -Dunclip.model=DIR} or the environment variable {@code UNCLIP_MODEL} point to another folder.
+ * A damaged extracted copy heals itself: the user cannot "copy the folder again" for a model that lives
+ * inside the jar, so {@link #bundle()} extracts it afresh when a hash does not hold.
  */
 public final class DefaultModel {
 
@@ -27,10 +29,26 @@ public final class DefaultModel {
 
 	private DefaultModel() {}
 
+	/**
+	 * The default model, opened (hashes checked). The bundled copy is extracted once more when its cache
+	 * was damaged (a file changed, truncated or deleted); a folder the user chose is reported as it is.
+	 */
+	public static synchronized Bundle bundle() {
+		final Path folder = folder();
+		if (chosen() != null) return Bundle.open(folder);
+		try {
+			return Bundle.open(folder);
+		}
+		catch (final UnclipException damaged) {
+			discard(folder, damaged);
+			return Bundle.open(folder());
+		}
+	}
+
 	/** The folder of the default model, extracted from the jar when needed. */
 	public static synchronized Path folder() {
-		final String chosen = System.getProperty(PROPERTY, System.getenv(ENV));
-		if (chosen != null && !chosen.isBlank()) return Path.of(chosen);
+		final String chosen = chosen();
+		if (chosen != null) return Path.of(chosen);
 		final byte[] manifest = resource(Bundle.MANIFEST);
 		final String sha = sha256(manifest);
 		final Path cache = Path.of(System.getProperty(CACHE_PROPERTY, System.getProperty("user.home") +
@@ -58,6 +76,23 @@ public final class DefaultModel {
 		catch (final IOException e) {
 			throw new UnclipException("Cannot extract the default model to " + cache + ": " + e.getMessage() +
 				"; set -D" + CACHE_PROPERTY + "=DIR to a writable folder.", e);
+		}
+	}
+
+	private static String chosen() {
+		final String chosen = System.getProperty(PROPERTY, System.getenv(ENV));
+		return chosen == null || chosen.isBlank() ? null : chosen;
+	}
+
+	/** Removes a damaged extracted copy so that {@link #folder()} extracts it again. */
+	private static void discard(final Path folder, final UnclipException damaged) {
+		try (var files = Files.walk(folder)) {
+			for (final Path p : files.sorted(java.util.Comparator.reverseOrder()).toList())
+				Files.deleteIfExists(p);
+		}
+		catch (final IOException e) {
+			throw new UnclipException("The extracted default model in " + folder + " is damaged (" + damaged
+				.getMessage() + ") and cannot be removed (" + e.getMessage() + "); delete that folder by hand.", e);
 		}
 	}
 

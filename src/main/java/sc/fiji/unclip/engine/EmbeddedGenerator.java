@@ -63,18 +63,21 @@ public final class EmbeddedGenerator implements Generator {
 
 	/** Opens a bundle folder (hashes checked, networks loaded). */
 	public static EmbeddedGenerator open(final Path bundleDir) {
+		return open(Bundle.open(bundleDir));
+	}
+
+	private static EmbeddedGenerator open(final Bundle bundle) {
 		Offline.enforce();
 		TorchSettings.apply();
-		final Bundle bundle = Bundle.open(bundleDir);
 		final EmbeddedGenerator generator = new EmbeddedGenerator(bundle, PipelineKinds.load(bundle, device()));
 		// scheduler scalars rounded by libtorch, as diffusers' are (see TorchScalarMath)
 		Schedulers.useScalarMath(TorchScalarMath.INSTANCE);
 		return generator;
 	}
 
-	/** Opens the default model ({@link DefaultModel}). */
+	/** Opens the default model ({@link DefaultModel}), healing a damaged extracted copy. */
 	public static EmbeddedGenerator openDefault() {
-		return open(DefaultModel.folder());
+		return open(DefaultModel.bundle());
 	}
 
 	private static Device device() {

@@ -38,6 +38,12 @@ public final class PngIO {
 
 	private static final String FORMAT = "javax_imageio_png_1.0";
 
+	/**
+	 * Largest side read, checked from the header before any pixel is decoded: a small file can inflate to
+	 * gigabytes (a 1 MB PNG of 20000 x 20000 pixels), and no model takes more than this anyway.
+	 */
+	public static final int MAX_SIDE = 16384;
+
 	/** A decoded PNG: pixels and text chunks (tEXt, zTXt and iTXt). */
 	public record Decoded(Img<ARGBType> image, Map<String, String> text) {}
 
@@ -94,6 +100,9 @@ public final class PngIO {
 			final ImageReader reader = readers.next();
 			try {
 				reader.setInput(stream, true, false);
+				final int width = reader.getWidth(0), height = reader.getHeight(0);
+				if (width > MAX_SIDE || height > MAX_SIDE) throw new UnclipException("The image is " + width +
+					"x" + height + " pixels; each side may be at most " + MAX_SIDE + ". Scale it down first.");
 				final BufferedImage awt = reader.read(0);
 				final Map<String, String> text = new LinkedHashMap<>();
 				final IIOMetadata metadata = reader.getImageMetadata(0);

@@ -79,4 +79,48 @@ class PngIOTest {
 			"hello".getBytes())));
 		assertTrue(f.getMessage().contains("Not a PNG"), f.getMessage());
 	}
+
+	@Test
+	void aSmallFileOfHugeDimensionsIsRefusedFromItsHeaderBeforeDecoding() throws Exception {
+		final byte[] bomb = grayPng(20000, 20000);
+		assertTrue(bomb.length < 200_000, "the file itself is small: " + bomb.length);
+		final long start = System.nanoTime();
+		final UnclipException e = assertThrows(UnclipException.class, () -> PngIO.read(new ByteArrayInputStream(
+			bomb)));
+		assertTrue(e.getMessage().contains("20000x20000") && e.getMessage().contains(String.valueOf(
+			PngIO.MAX_SIDE)), e.getMessage());
+		// decoding would allocate 1.6 GB of ARGB pixels; refusing from the header takes milliseconds
+		assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused without decoding");
+	}
+
+	/** A valid 1-bit grayscale PNG, all black: 20000 x 20000 pixels deflate to a few tens of KB. */
+	static byte[] grayPng(final int width, final int height) throws Exception {
+		final ByteArrayOutputStream png = new ByteArrayOutputStream();
+		png.write(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
+		final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height).put(
+			(byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+		chunk(png, "IHDR", header.array());
+		final ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+		try (var deflate = new java.util.zip.DeflaterOutputStream(pixels)) {
+			final byte[] row = new byte[1 + (width + 7) / 8]; // filter byte 0, then zeros
+			for (int y = 0; y < height; y++)
+				deflate.write(row);
+		}
+		chunk(png, "IDAT", pixels.toByteArray());
+		chunk(png, "IEND", new byte[0]);
+		return png.toByteArray();
+	}
+
+	private static void chunk(final ByteArrayOutputStream png, final String type, final byte[] data)
+		throws Exception
+	{
+		final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+		final byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		crc.update(name);
+		crc.update(data);
+		png.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+		png.write(name);
+		png.write(data);
+		png.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+	}
 }
