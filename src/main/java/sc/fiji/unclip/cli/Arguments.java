@@ -28,6 +28,8 @@ final class Arguments {
 			if (!known.contains(name)) throw new UsageException("unknown option --" + name + " for " + command +
 				"; it takes --" + String.join(", --", known));
 			if (i + 1 >= args.length) throw new UsageException("--" + name + " needs a value");
+			if (values.containsKey(name)) throw new UsageException("--" + name + " is given twice (" + values.get(
+				name) + ", " + args[i + 1] + "); give it once");
 			values.put(name, args[++i]);
 		}
 	}
@@ -60,7 +62,8 @@ final class Arguments {
 			return Long.valueOf(v.trim());
 		}
 		catch (final NumberFormatException e) {
-			throw new UsageException("--" + name + " must be a whole number (64-bit), not '" + v + "'");
+			throw new UsageException("--" + name + " must be a whole number from " + Long.MIN_VALUE + " to " +
+				Long.MAX_VALUE + " (64-bit), not '" + v + "'");
 		}
 	}
 

@@ -152,6 +152,8 @@ public final class Main {
 	private static int withGenerator(final Arguments a, final PrintStream err, final Work work,
 		final Path target, final PrintStream out) throws IOException
 	{
+		if (Files.isDirectory(target)) throw new Arguments.UsageException("--out " + target +
+			" is a folder; give a file name such as " + target.resolve("image.png"));
 		final String model = a.optional("model");
 		final String server = a.optional("server");
 		if (server != null && model != null) throw new Arguments.UsageException(
@@ -180,8 +182,18 @@ public final class Main {
 			final Map<String, String> chunk = new java.util.LinkedHashMap<>(text);
 			chunk.put("unclip.index", Integer.toString(i));
 			chunk.put("unclip.image.seed", Long.toString(result.provenance().seed() + i));
-			try (OutputStream os = Files.newOutputStream(path)) {
-				PngIO.write(result.images().get(i), chunk, os);
+			// a full disk or a kill half-way leaves the old file (or none), never half a PNG under the name
+			final Path partial = Files.createTempFile(parent == null ? Path.of(".") : parent, "." + path
+				.getFileName(), ".part");
+			try {
+				try (OutputStream os = Files.newOutputStream(partial)) {
+					PngIO.write(result.images().get(i), chunk, os);
+				}
+				Files.move(partial, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+					java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+			}
+			finally {
+				Files.deleteIfExists(partial);
 			}
 			paths.add(path);
 		}

@@ -90,6 +90,51 @@ class MainTest {
 	}
 
 	@Test
+	void aDuplicatedFlagASeedBeyond64BitsAndAFolderAsOutAreRefusedBeforeAnyWork(@TempDir final Path dir) {
+		final Run twice = run("generate", "--prompt", "a", "--out", "a.png", "--out", "b.png");
+		assertEquals(Main.USAGE, twice.code());
+		assertTrue(twice.err().contains("--out is given twice (a.png, b.png)"), twice.err());
+		final Run seed = run("generate", "--prompt", "a", "--seed", "99999999999999999999", "--out", "a.png");
+		assertEquals(Main.USAGE, seed.code());
+		assertTrue(seed.err().contains(Long.toString(Long.MAX_VALUE)), seed.err());
+		// refused before the model loads or any step runs: no progress output at all
+		final Run folder = run("generate", "--prompt", "a red circle", "--model", MODEL, "--out", dir.toString());
+		assertEquals(Main.USAGE, folder.code());
+		assertTrue(folder.err().contains("is a folder") && !folder.err().contains("decoder"), folder.err());
+	}
+
+	@Test
+	void writtenImagesLeaveNoPartialFileBehind(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("one.png");
+		Files.writeString(out, "an older file");
+		assertEquals(Main.OK, run("generate", "--prompt", "a red circle", "--steps", "2", "--model", MODEL,
+			"--out", out.toString()).code());
+		try (InputStream in = Files.newInputStream(out)) {
+			assertEquals(32, PngIO.read(in).dimension(0));
+		}
+		try (var files = Files.list(dir)) {
+			assertEquals(List.of(out), files.toList(), "only the finished PNG is left");
+		}
+		final Path readOnly = dir.resolve("locked");
+		Files.createDirectories(readOnly);
+		readOnly.toFile().setWritable(false);
+		try {
+			final Run r = run("generate", "--prompt", "a red circle", "--steps", "2", "--model", MODEL, "--out",
+				readOnly.resolve("x.png").toString());
+			if (!readOnly.toFile().canWrite()) { // root may write anyway
+				assertEquals(Main.FAILED, r.code());
+				assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("unclip:")).count(), r.err());
+			}
+			try (var files = Files.list(readOnly)) {
+				assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".part")));
+			}
+		}
+		finally {
+			readOnly.toFile().setWritable(true);
+		}
+	}
+
+	@Test
 	void tamperedOrTruncatedBundleFilesAreNamed(@TempDir final Path dir) throws Exception {
 		final Path copy = dir.resolve("bundle");
 		Files.createDirectories(copy);
