@@ -13,15 +13,29 @@ final class ApiException extends RuntimeException {
 	final String code;
 	/** Seconds for the {@code Retry-After} header, or 0 for none. */
 	final int retryAfterSeconds;
+	/** Methods for the {@code Allow} header of a 405 (RFC 9110 requires it), or null. */
+	final String allow;
 
 	ApiException(final int status, final String type, final String code, final String message,
 		final int retryAfterSeconds)
+	{
+		this(status, type, code, message, retryAfterSeconds, null);
+	}
+
+	private ApiException(final int status, final String type, final String code, final String message,
+		final int retryAfterSeconds, final String allow)
 	{
 		super(message);
 		this.status = status;
 		this.type = type;
 		this.code = code;
 		this.retryAfterSeconds = retryAfterSeconds;
+		this.allow = allow;
+	}
+
+	static ApiException methodNotAllowed(final String method, final String allowed) {
+		return new ApiException(405, "invalid_request_error", "method_not_allowed", "Use " + allowed +
+			" for this endpoint, not " + method + ".", 0, allowed);
 	}
 
 	static ApiException badRequest(final String code, final String message) {

@@ -202,8 +202,7 @@ public final class InferenceService implements AutoCloseable {
 	}
 
 	private static void requireMethod(final String method, final String expected) {
-		if (!method.equals(expected)) throw new ApiException(405, "invalid_request_error",
-			"method_not_allowed", "Use " + expected + " for this endpoint, not " + method + ".", 0);
+		if (!method.equals(expected)) throw ApiException.methodNotAllowed(method, expected);
 	}
 
 	private JsonObject jsonBody(final HttpExchange exchange) throws IOException {
@@ -419,6 +418,7 @@ public final class InferenceService implements AutoCloseable {
 
 	private static void sendError(final HttpExchange exchange, final ApiException e) {
 		try {
+			if (e.allow != null) exchange.getResponseHeaders().set("Allow", e.allow);
 			if (e.retryAfterSeconds > 0) exchange.getResponseHeaders().set("Retry-After", Integer.toString(
 				e.retryAfterSeconds));
 			// the unread rest of an oversized body must not be taken for the next request

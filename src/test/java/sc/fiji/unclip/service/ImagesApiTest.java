@@ -159,8 +159,13 @@ class ImagesApiTest {
 		assertEquals(200, health.status());
 		assertEquals("ok", health.json().get("status").getAsString());
 		fixture.get("/v1/nothing").assertError(404, "not_found");
-		fixture.send(fixture.request("/v1/models").POST(HttpRequest.BodyPublishers.noBody())).assertError(405,
-			"method_not_allowed");
+		final ServiceFixture.Reply post = fixture.send(fixture.request("/v1/models").POST(HttpRequest
+			.BodyPublishers.noBody()));
+		post.assertError(405, "method_not_allowed");
+		assertEquals("GET", post.headers().firstValue("Allow").orElse("none"), "a 405 names the allowed method");
+		final ServiceFixture.Reply get = fixture.get("/v1/images/generations");
+		get.assertError(405, "method_not_allowed");
+		assertEquals("POST", get.headers().firstValue("Allow").orElse("none"));
 	}
 
 	/** Reads server-sent events until the stream ends: a list of {event, data} pairs. */
