@@ -59,6 +59,7 @@ public final class Main {
 
 	public static void main(final String[] args) {
 		Offline.enforce();
+		LogSettings.apply();
 		// hand-over commands: they own their process (servers keep running, ImageJ has its own exit)
 		if (args.length > 0 && args[0].equals("serve")) {
 			sc.fiji.unclip.service.ServeCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -78,6 +79,11 @@ public final class Main {
 		if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
 			(args.length == 0 ? err : out).println(USAGE_TEXT);
 			return args.length == 0 ? USAGE : OK;
+		}
+		final List<String> rest = List.of(args).subList(1, args.length);
+		if ((rest.contains("--help") || rest.contains("-h")) && usage(args[0]) != null) {
+			out.println(usage(args[0]));
+			return OK;
 		}
 		try {
 			return switch (args[0]) {
@@ -105,6 +111,16 @@ public final class Main {
 			err.println("unclip: internal error: " + e);
 			return FAILED;
 		}
+	}
+
+	/** The usage of one command (its line of the overview, and the notes), or null for an unknown one. */
+	static String usage(final String command) {
+		final List<String> lines = USAGE_TEXT.lines().toList();
+		final String line = lines.stream().filter(l -> l.startsWith("  " + command + " ")).findFirst().orElse(
+			null);
+		if (line == null) return null;
+		return "usage: java -jar unclip.jar " + line.strip().replaceFirst("\\s+", " ") + "\n" + String.join("\n",
+			lines.stream().filter(l -> !l.startsWith(" ") && !l.startsWith("usage:")).toList());
 	}
 
 	private static Set<String> known(final String... extra) {

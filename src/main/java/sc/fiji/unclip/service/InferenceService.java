@@ -134,7 +134,11 @@ public final class InferenceService implements AutoCloseable {
 
 	// -- routing --
 
+	/** The service log: one line per request (SLF4J; the CLI's provider prints it, Fiji routes it its own way). */
+	private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InferenceService.class);
+
 	private void handle(final HttpExchange exchange) {
+		final long start = System.nanoTime();
 		try {
 			try {
 				route(exchange);
@@ -157,6 +161,13 @@ public final class InferenceService implements AutoCloseable {
 			catch (final RuntimeException e) {
 				// closing a broken connection
 			}
+			final int status = exchange.getResponseCode();
+			final String line = "{} {} {} {} ms from {}";
+			final Object[] fields = { exchange.getRequestMethod(), exchange.getRequestURI().getPath(), status < 0
+				? "(no answer: client gone)" : status, (System.nanoTime() - start) / 1_000_000, exchange
+					.getRemoteAddress() == null ? "?" : exchange.getRemoteAddress().getAddress().getHostAddress() };
+			if (status >= 500) LOG.warn(line, fields);
+			else LOG.info(line, fields);
 		}
 	}
 

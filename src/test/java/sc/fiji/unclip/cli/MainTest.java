@@ -135,6 +135,35 @@ class MainTest {
 	}
 
 	@Test
+	void helpAfterACommandPrintsThatCommandsUsage() {
+		for (final String command : List.of("generate", "vary", "inpaint")) {
+			final Run r = run(command, "--help");
+			assertEquals(Main.OK, r.code(), r.err());
+			assertTrue(r.out().startsWith("usage: java -jar unclip.jar " + command + " --"), r.out());
+			assertTrue(r.err().isEmpty(), r.err());
+		}
+		assertTrue(run("generate", "--prompt", "a", "-h").out().contains("--prompt TEXT"));
+	}
+
+	/** The real process: the shipped logging provider is found and stays quiet on a plain generate. */
+	@Test
+	void aPlainGeneratePrintsOnlyProgressAndTheFileName(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("quiet.png");
+		final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+			"-cp", System.getProperty("java.class.path"), Main.class.getName(), "generate", "--prompt",
+			"a red circle", "--steps", "2", "--model", MODEL, "--out", out.toString()).redirectErrorStream(false)
+				.start();
+		final String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		final String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertEquals(0, p.waitFor(), stderr);
+		assertEquals(out.toString(), stdout.strip());
+		assertTrue(!stderr.contains("SLF4J"), stderr);
+		for (final String line : stderr.split("[\\r\\n]+"))
+			assertTrue(line.isBlank() || line.matches("(decoder|upsampler|prior)\\s+\\[[# ]*\\].*"),
+				"not a progress line: '" + line + "' in " + stderr);
+	}
+
+	@Test
 	void tamperedOrTruncatedBundleFilesAreNamed(@TempDir final Path dir) throws Exception {
 		final Path copy = dir.resolve("bundle");
 		Files.createDirectories(copy);
