@@ -248,7 +248,7 @@ def main(argv=None):
 	for p, src in files:
 		print(f"ship  {p:60s} {src.stat().st_size / 1e6:8.1f} MB")
 	for name, coords in skipped:
-		print(f"Fiji  {name:60s} ({coords}, shipped by Fiji)")
+		print(f"Fiji  {name:60s} ({coords}: managed by pom-scijava, Fiji provides its own)")
 	cli = write_cli_zip(args.root, args.cli_zip or args.root / "target/unclip-cli.zip",
 		output_timestamp(args.root / "pom.xml"))
 	print(f"service/CLI zip: {cli} ({cli.stat().st_size / 1e6:.1f} MB)")

@@ -98,6 +98,7 @@ def test_site_reads_back(site):
 	assert build_site.artifact_id_of("pytorch-native-cpu-2.7.1-linux-x86_64.jar") == "pytorch-native-cpu"
 	assert not any("jna" in n for n in names), "Fiji ships jna"
 	assert not any("scijava-common" in n or "/ij-" in n or "gson" in n or "imglib2" in n for n in names)
+	assert not any("slf4j" in n for n in names), "the CLI's logging provider must not reach Fiji (it has its own)"
 
 
 def test_same_inputs_same_bytes(site, tmp_path):
