@@ -78,20 +78,32 @@ final class ImageApiRequests {
 			sampling(fields)), size);
 	}
 
+	/**
+	 * How images are answered: {@code url}, {@code b64_json}, or null when the client did not say. OpenAI's
+	 * default is {@code url}, but earlier clients of this service read {@code b64_json} without asking: with
+	 * no choice both are sent.
+	 */
+	String format(final RequestFields fields) {
+		final String format = fields.string("response_format");
+		if (format != null && !format.equals("b64_json") && !format.equals("url")) throw ApiException
+			.badRequest("unsupported_response_format", "response_format '" + format +
+				"' is not supported; use 'url' or 'b64_json'.");
+		return format;
+	}
+
 	boolean stream(final RequestFields fields) {
 		return Boolean.TRUE.equals(fields.bool("stream"));
 	}
 
 	/** Checks what every endpoint takes; returns the size the client wants, or null. */
 	private OutputSize common(final RequestFields fields) {
-		final String format = fields.string("response_format");
-		if (format != null && !format.equals("b64_json")) throw ApiException.badRequest(
-			"unsupported_response_format", "response_format '" + format +
-				"' is not supported: this service keeps no images to link to; use 'b64_json'.");
+		format(fields);
 		final String name = fields.string("model");
-		if (name != null && !name.equals(model.name())) throw new ApiException(404,
-			"invalid_request_error", "model_not_found", "The model '" + name +
-				"' is not served here; this service runs '" + model.name() + "' (see GET /v1/models).", 0);
+		if (name != null && !name.equals(model.name()) && !config.modelAliases().contains(name))
+			throw new ApiException(404, "invalid_request_error", "model_not_found", "The model '" + name +
+				"' is not served here; this service runs '" + model.name() + "'" + (config.modelAliases()
+					.isEmpty() ? "" : " (also called " + String.join(", ", config.modelAliases()) + ")") +
+				" (see GET /v1/models).", 0);
 		for (final String text : new String[] { "quality", "style", "user" })
 			fields.string(text); // type check only: accepted for compatibility, no effect
 		return OutputSize.parse(fields.string("size"), config.maxPixels());

@@ -68,6 +68,7 @@ public final class InferenceService implements AutoCloseable {
 	private final ScheduledExecutorService timer;
 	private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 	private final AtomicInteger served = new AtomicInteger();
+	private final ResultStore results;
 	private volatile boolean shuttingDown;
 
 	private InferenceService(final ServiceConfig config, final Generator generator) throws IOException {
@@ -77,6 +78,7 @@ public final class InferenceService implements AutoCloseable {
 		this.model = generator.model();
 		this.apiKey = config.apiKey() == null ? null : new ApiKey(config.apiKey());
 		this.requests = new ImageApiRequests(config, model);
+		this.results = new ResultStore(config.resultLifetime(), config.maxResultBytes());
 		this.queue = new JobQueue(config.queueCapacity(), config.maxBatch(), config.maxBatchWait());
 		this.runner = new BatchRunner(queue, generator);
 		this.runnerThread = new Thread(runner, "unclip-batch-runner");
@@ -190,7 +192,7 @@ public final class InferenceService implements AutoCloseable {
 				requireMethod(method, "POST");
 				final JsonObject json = jsonBody(exchange);
 				final RequestFields fields = RequestFields.of(json);
-				run(exchange, requests.generation(fields), requests.stream(fields));
+				run(exchange, requests.generation(fields), requests.stream(fields), requests.format(fields));
 			}
 			case "/v1/images/edits", "/v1/images/variations" -> {
 				requireMethod(method, "POST");
@@ -198,10 +200,14 @@ public final class InferenceService implements AutoCloseable {
 				final RequestFields fields = RequestFields.of(form.fields);
 				final Work work = path.endsWith("edits") ? requests.edit(fields, form.files) : requests
 					.variation(fields, form.files);
-				run(exchange, work, requests.stream(fields));
+				run(exchange, work, requests.stream(fields), requests.format(fields));
 			}
 			default -> {
-				if (path.startsWith("/v1/jobs/") && path.endsWith("/cancel")) {
+				if (path.startsWith(RESULTS)) {
+					requireMethod(method, "GET");
+					result(exchange, path.substring(RESULTS.length()));
+				}
+				else if (path.startsWith("/v1/jobs/") && path.endsWith("/cancel")) {
 					requireMethod(method, "POST");
 					cancel(exchange, path.substring("/v1/jobs/".length(), path.length() - "/cancel".length()));
 				}
@@ -209,6 +215,23 @@ public final class InferenceService implements AutoCloseable {
 					path + "; see GET /v1/models, POST /v1/images/generations, /v1/images/edits, " +
 					"/v1/images/variations.", 0);
 			}
+		}
+	}
+
+	/** Where {@code response_format: "url"} images are downloaded, behind the same API key. */
+	static final String RESULTS = "/v1/images/results/";
+
+	private void result(final HttpExchange exchange, final String name) throws IOException {
+		final byte[] png = results.get(name);
+		if (png == null) throw new ApiException(404, "invalid_request_error", "result_not_found", "No image " +
+			name + " here: result links last " + results.lifetime().toMinutes() + " minutes; generate it again.",
+			0);
+		exchange.getResponseHeaders().set("Content-Type", "image/png");
+		exchange.getResponseHeaders().set("Cache-Control", "private, max-age=" + results.lifetime()
+			.toSeconds());
+		exchange.sendResponseHeaders(200, png.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(png);
 		}
 	}
 
@@ -262,6 +285,9 @@ public final class InferenceService implements AutoCloseable {
 		entry.addProperty("owned_by", "unclip");
 		final JsonObject unclip = new JsonObject();
 		unclip.addProperty("kind", model.kind());
+		final JsonArray aliases = new JsonArray();
+		config.modelAliases().forEach(aliases::add);
+		unclip.add("aliases", aliases);
 		unclip.addProperty("sha256", model.sha256());
 		unclip.addProperty("resolution", model.resolution());
 		unclip.addProperty("default_steps", model.defaultSteps());
@@ -287,8 +313,8 @@ public final class InferenceService implements AutoCloseable {
 		sendJson(exchange, 200, json);
 	}
 
-	private void run(final HttpExchange exchange, final Work work, final boolean stream)
-		throws IOException
+	private void run(final HttpExchange exchange, final Work work, final boolean stream,
+		final String format) throws IOException
 	{
 		final String accept = exchange.getRequestHeaders().getFirst("Accept");
 		final boolean wantsEvents = stream || accept != null && accept.contains("text/event-stream");
@@ -316,12 +342,12 @@ public final class InferenceService implements AutoCloseable {
 				TimeUnit.MILLISECONDS);
 			try {
 				exchange.getResponseHeaders().set("X-Unclip-Job", job.id);
-				if (wantsEvents) streamJob(exchange, job, events);
+				if (wantsEvents) streamJob(exchange, job, events, format);
 				else {
 					final ClientConnection client = ClientConnection.of(exchange);
 					final GenerationResult result = await(job, client);
 					if (client.mustClose()) exchange.getResponseHeaders().set("Connection", "close");
-					sendJson(exchange, 200, response(result, job.work.size()));
+					sendJson(exchange, 200, response(result, job.work.size(), format, exchange));
 				}
 			}
 			finally {
@@ -363,7 +389,7 @@ public final class InferenceService implements AutoCloseable {
 	}
 
 	private void streamJob(final HttpExchange exchange, final Job job,
-		final LinkedBlockingQueue<JsonObject> events) throws IOException
+		final LinkedBlockingQueue<JsonObject> events, final String format) throws IOException
 	{
 		exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
 		exchange.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -382,7 +408,7 @@ public final class InferenceService implements AutoCloseable {
 				else stream.keepAlive();
 			}
 			try {
-				stream.send("result", response(await(job), job.work.size()));
+				stream.send("result", response(await(job), job.work.size(), format, exchange));
 			}
 			catch (final ApiException e) {
 				final JsonObject error = e.toJson();
@@ -400,7 +426,13 @@ public final class InferenceService implements AutoCloseable {
 		}
 	}
 
-	private JsonObject response(final GenerationResult result, final OutputSize size) {
+	/**
+	 * The OpenAI-shaped answer: {@code b64_json}, a {@code url} on this server, or both when the client did
+	 * not choose ({@code format} null).
+	 */
+	private JsonObject response(final GenerationResult result, final OutputSize size, final String format,
+		final HttpExchange exchange)
+	{
 		final Map<String, String> provenance = result.provenance().toMap();
 		final JsonArray data = new JsonArray();
 		for (final var image : result.images()) {
@@ -408,8 +440,10 @@ public final class InferenceService implements AutoCloseable {
 			final boolean resample = size != null && !size.matches(image);
 			final Map<String, String> text = new java.util.LinkedHashMap<>(provenance);
 			if (resample) text.put("unclip.resampled_from", image.dimension(0) + "x" + image.dimension(1));
-			item.addProperty("b64_json", Base64.getEncoder().encodeToString(PngImages.encode(resample ? size
-				.resample(image) : image, text)));
+			final byte[] png = PngImages.encode(resample ? size.resample(image) : image, text);
+			if (!"url".equals(format)) item.addProperty("b64_json", Base64.getEncoder().encodeToString(png));
+			if (!"b64_json".equals(format)) item.addProperty("url", baseUrl(exchange) + RESULTS + results.put(
+				png));
 			data.add(item);
 		}
 		final JsonObject unclip = new JsonObject();
@@ -426,6 +460,12 @@ public final class InferenceService implements AutoCloseable {
 	}
 
 	// -- responses --
+
+	/** This server as the client reached it (its Host header), for links in answers. */
+	private String baseUrl(final HttpExchange exchange) {
+		final String host = exchange.getRequestHeaders().getFirst("Host");
+		return "http://" + (host != null && !host.isBlank() ? host : config.host() + ":" + port());
+	}
 
 	private static void sendError(final HttpExchange exchange, final ApiException e) {
 		try {

@@ -22,7 +22,8 @@ public final class ServeCommand {
 
 	private static final String USAGE = "usage: serve [--host 127.0.0.1] [--port 8080] [--model DIR] " +
 		"[--api-key-file FILE] [--queue 16] [--max-batch 8] [--batch-wait-ms 25] [--deadline-s 300] " +
-		"[--max-body-mb 32] [--read-timeout-s 15]  (API key also from env UNCLIP_API_KEY)";
+		"[--max-body-mb 32] [--read-timeout-s 15] [--model-alias dall-e-2 ...]  (API key also from env " +
+		"UNCLIP_API_KEY; each --model-alias is another name clients may send as 'model')";
 
 	private ServeCommand() {}
 
@@ -50,6 +51,7 @@ public final class ServeCommand {
 		long batchWaitMs = config.maxBatchWait().toMillis(), deadlineS = config.deadline().toSeconds();
 		long maxBodyMb = config.maxBodyBytes() >> 20;
 		long readTimeoutS = config.readTimeout().toSeconds();
+		final java.util.List<String> aliases = new java.util.ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			final String flag = args[i];
 			if (flag.equals("--help") || flag.equals("-h")) {
@@ -70,12 +72,14 @@ public final class ServeCommand {
 				case "--deadline-s" -> deadlineS = integer(flag, value);
 				case "--max-body-mb" -> maxBodyMb = integer(flag, value);
 				case "--read-timeout-s" -> readTimeoutS = integer(flag, value);
+				case "--model-alias" -> aliases.add(value);
 				default -> throw new UnclipException("Unknown option " + flag + ". " + USAGE);
 			}
 		}
 		config = config.withAddress(host, port).withApiKey(key == null || key.isBlank() ? null : key)
 			.withQueue(queue, batch, Duration.ofMillis(batchWaitMs)).withTimeouts(Duration.ofSeconds(
 				deadlineS), Duration.ofSeconds(readTimeoutS)).withMaxBodyBytes(maxBodyMb << 20);
+		if (!aliases.isEmpty()) config = config.withModelAliases(aliases);
 		// read by the JDK server once, when the first server is made (see InferenceService)
 		System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(readTimeoutS));
 		config.requireKeyOffLoopback(); // before loading the model: fail fast

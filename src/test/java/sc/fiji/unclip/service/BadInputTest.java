@@ -81,7 +81,7 @@ class BadInputTest {
 	@Test
 	void otherSettingsOutOfRange() throws Exception {
 		json("{\"prompt\":\"x\",\"size\":\"100000x100000\"}").assertError(400, "invalid_size");
-		json("{\"prompt\":\"x\",\"response_format\":\"url\"}").assertError(400,
+		json("{\"prompt\":\"x\",\"response_format\":\"png\"}").assertError(400,
 			"unsupported_response_format");
 		json("{\"prompt\":\"x\",\"model\":\"dall-e-3\"}").assertError(404, "model_not_found");
 		json("{\"prompt\":\"x\",\"steps\":0}").assertError(400, "invalid_steps");

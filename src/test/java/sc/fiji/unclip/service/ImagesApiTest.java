@@ -149,6 +149,48 @@ class ImagesApiTest {
 	}
 
 	@Test
+	void urlFormatLinksToThePngOnThisServerAndNoFormatSendsBoth() throws Exception {
+		final JsonObject url = fixture.postJson("/v1/images/generations", "{\"prompt\":\"a red circle\"," +
+			"\"seed\":41,\"response_format\":\"url\",\"model\":\"dall-e-2\"}").json();
+		final JsonObject item = url.getAsJsonArray("data").get(0).getAsJsonObject();
+		assertFalse(item.has("b64_json"), item.toString());
+		final String link = item.get("url").getAsString();
+		assertTrue(link.startsWith("http://127.0.0.1:" + fixture.service.port() + InferenceService.RESULTS), link);
+		final var download = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(java.net.URI
+			.create(link)).build(), HttpResponse.BodyHandlers.ofByteArray());
+		assertEquals(200, download.statusCode());
+		assertEquals("image/png", download.headers().firstValue("Content-Type").orElse(""));
+		final var png = sc.fiji.unclip.engine.io.PngIO.decode(new java.io.ByteArrayInputStream(download.body()));
+		assertEquals("41", png.text().get("unclip.seed"), "the linked PNG carries its provenance");
+		final JsonObject both = fixture.postJson("/v1/images/generations",
+			"{\"prompt\":\"a red circle\",\"seed\":41}").json().getAsJsonArray("data").get(0).getAsJsonObject();
+		assertTrue(both.has("url") && both.has("b64_json"), "no response_format: both, " + both.keySet());
+		assertArrayEquals(download.body(), java.util.Base64.getDecoder().decode(both.get("b64_json")
+			.getAsString()), "the same seed, the same PNG by link and inline");
+		fixture.get(InferenceService.RESULTS + "0123456789abcdef0123456789abcdef.png").assertError(404,
+			"result_not_found");
+		fixture.postJson("/v1/images/generations", "{\"prompt\":\"a\",\"model\":\"gpt-image-9\"}")
+			.assertError(404, "model_not_found");
+		fixture.postJson("/v1/images/generations", "{\"prompt\":\"a\",\"response_format\":\"jpeg\"}")
+			.assertError(400, "unsupported_response_format");
+	}
+
+	@Test
+	void resultLinksAreBoundedInSizeAndTime() {
+		final ResultStore store = new ResultStore(Duration.ofMillis(300), 10);
+		final String a = store.put(new byte[6]);
+		final String b = store.put(new byte[6]); // over 10 bytes: a goes
+		assertEquals(null, store.get(a));
+		assertEquals(6, store.get(b).length);
+		assertNotEquals(a, b);
+		assertTrue(b.matches("[0-9a-f]{32}\\.png"), b);
+		final long until = System.nanoTime() + 2_000_000_000L;
+		while (store.get(b) != null && System.nanoTime() < until)
+			Thread.onSpinWait();
+		assertEquals(null, store.get(b), "expired after its lifetime");
+	}
+
+	@Test
 	void modelsAndHealthDescribeTheService() throws Exception {
 		final JsonObject models = fixture.get("/v1/models").json();
 		assertEquals("list", models.get("object").getAsString());
