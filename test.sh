@@ -11,5 +11,8 @@ if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
 else
 	mvn -B verify || status=1
 fi
+# the official openai Python client against the real service process (the jar mvn verify built)
+venv=$(models/tools/install.sh) && UNCLIP_JAR=target/unclip.jar "$venv/bin/python" -m pytest -q -p no:cacheprovider \
+	src/test/python || status=1
 update-site/test.sh || status=1
 exit $status
