@@ -121,8 +121,33 @@ def output_timestamp(pom: Path) -> str:
 	return when.strftime("%Y%m%d%H%M%S")
 
 
+# DJL's classifiers of pytorch-native-cpu and the updater's platform names for them (imagej-updater's
+# Platforms: linux64, linux-arm64, macos-arm64, win64); Fiji installs a file with <platform> entries only there
+NATIVE_PLATFORMS = {
+	"linux-x86_64": "linux64",
+	"linux-aarch64": "linux-arm64",
+	"osx-aarch64": "macos-arm64",
+	"win-x86_64": "win64",
+}
+
+
+def platform_of(fiji_path: str):
+	"""The updater's platform of a native jar (by its classifier), or None for a jar every platform uses."""
+	name = Path(fiji_path).name
+	if not name.startswith("pytorch-native-"):
+		return None
+	for classifier, platform in NATIVE_PLATFORMS.items():
+		if name.endswith(f"-{classifier}.jar"):
+			return platform
+	raise SystemExit(f"{name}: a native jar of no known platform (known: {', '.join(NATIVE_PLATFORMS)})")
+
+
 def plan(root: Path, fiji_managed: set):
-	"""(Fiji path, source file) pairs to ship, and the (jar, coordinates) left out because Fiji has them."""
+	"""(Fiji path, source file) pairs to ship, and the (jar, coordinates) left out because Fiji has them.
+
+	Natives: the build's own (target/lib) plus those for the other platforms that update-site/fetch_natives.sh
+	puts into target/natives, each shipped once and tagged with its platform.
+	"""
 	target = root / "target"
 	plugin = target / "unclip.jar"
 	if not plugin.is_file():
@@ -130,7 +155,9 @@ def plan(root: Path, fiji_managed: set):
 	files = [("jars/unclip.jar", plugin)]
 	skipped = []
 	managed_ids = {pair.split(":", 1)[1] for pair in fiji_managed}
-	for jar in sorted((target / "lib").glob("*.jar")):
+	natives = sorted((target / "natives").glob("pytorch-native-*.jar")) if (target / "natives").is_dir() else []
+	lib_names = {j.name for j in (target / "lib").glob("*.jar")}
+	for jar in sorted((target / "lib").glob("*.jar")) + [n for n in natives if n.name not in lib_names]:
 		coords = maven_coordinates(jar)
 		# jars without pom.properties (jna, for one) are matched on the artifactId in their file name
 		by_name = coords is None and artifact_id_of(jar.name) in managed_ids
@@ -174,26 +201,124 @@ DTD_ELEMENTS = [
 ]
 
 
-def write_db(files, timestamp: str, out: Path):
-	"""db.xml.gz in the updater's layout: inline DTD, <plugin filename> holding one <version> that holds
-	the description and the dependencies; the plugin jar depends on every shipped jar."""
-	jars = [p for p, _ in files if p.endswith(".jar") and p != "jars/unclip.jar"]
+class Version:
+	"""One version of a file on the site: its checksum and timestamp, and its Fiji path when it differs."""
+
+	def __init__(self, checksum: str, timestamp: str, filename: str = None, obsolete: str = None):
+		self.checksum, self.timestamp, self.filename, self.obsolete = checksum, timestamp, filename, obsolete
+
+
+class Record:
+	"""A <plugin> of db.xml.gz: the current version (None once the file left the site) and the earlier ones."""
+
+	def __init__(self, filename: str, current: Version = None, filesize: int = 0, previous=None,
+		platforms=None, dependencies=None, description: str = None):
+		self.filename, self.current, self.filesize = filename, current, filesize
+		self.previous = list(previous or [])
+		self.platforms = list(platforms or [])
+		self.dependencies = list(dependencies or [])
+		self.description = description
+
+
+def read_db(site: Path):
+	"""The records of an existing site (empty when it has no db.xml.gz yet)."""
+	db = site / "db.xml.gz"
+	if not db.is_file():
+		return {}
+	import xml.etree.ElementTree as ET
+	root = ET.fromstring(gzip.decompress(db.read_bytes()))
+	records = {}
+	for p in root.findall("plugin"):
+		v = p.find("version")
+		current = None if v is None else Version(v.get("checksum"), v.get("timestamp"))
+		previous = [Version(q.get("checksum"), q.get("timestamp"), q.get("filename"), q.get("timestamp-obsolete"))
+			for q in p.findall("previous-version")]
+		deps = [] if v is None else [(d.get("filename"), d.get("timestamp")) for d in v.findall("dependency")]
+		desc = None if v is None or v.find("description") is None else v.find("description").text
+		records[p.get("filename")] = Record(p.get("filename"), current, int(v.get("filesize")) if v is not None
+			else 0, previous, [x.text for x in p.findall("platform")], deps, desc)
+	return records
+
+
+def unversioned(fiji_path: str) -> str:
+	"""A key that is equal for two versions of the same file: the path without its Maven version."""
+	return re.sub(r"-\d[^/]*?(?=(-(linux|osx|win)-[a-z0-9_]+)?\.jar$)", "", fiji_path)
+
+
+def release(files, timestamp: str, old: dict):
+	"""The records of a release of `files` on top of the site's `old` records, as the updater expects them:
+	an unchanged file keeps its version (so it is not offered again); a changed one gets this release's
+	timestamp and its old current version becomes a <previous-version> (with its old Fiji path when the name
+	changed, e.g. a jar whose version went up); a file the release no longer ships keeps only previous
+	versions, so Fiji marks it obsolete and removes it."""
+	by_key = {}
+	for name, rec in old.items():
+		by_key.setdefault(unversioned(name), rec)
+	records = {}
+	jars = [p for p, _ in files if p.endswith(".jar") and p != "jars/unclip.jar" and platform_of(p) is None]
+	for fiji_path, src in files:
+		sum_now = checksum(fiji_path, src)
+		before = by_key.pop(unversioned(fiji_path), None)
+		rec = Record(fiji_path, None, src.stat().st_size, [] if before is None else before.previous,
+			[] if platform_of(fiji_path) is None else [platform_of(fiji_path)])
+		if before is not None and before.current is not None and before.current.checksum == sum_now:
+			rec.current = before.current
+			rec.filename = before.filename if before.filename == fiji_path else fiji_path
+		else:
+			if before is not None and before.current is not None:
+				if int(before.current.timestamp) >= int(timestamp):
+					raise SystemExit(f"{fiji_path} changed but this release's timestamp {timestamp} is not newer "
+						f"than the site's {before.current.timestamp}: raise project.build.outputTimestamp in pom.xml")
+				rec.previous.append(Version(before.current.checksum, before.current.timestamp,
+					before.filename if before.filename != fiji_path else None))
+			rec.current = Version(sum_now, timestamp)
+		if fiji_path == "jars/unclip.jar":
+			rec.description = "unCLIP for Fiji: text to image, variations, selection inpainting"
+			stamps = {}
+			for dep in jars:
+				prior = old.get(dep)
+				stamps[dep] = timestamp if prior is None or prior.current is None else prior.current.timestamp
+			rec.dependencies = [(dep, stamps[dep]) for dep in jars]
+		records[fiji_path] = rec
+	for rec in by_key.values():  # left the site: obsolete
+		if rec.current is not None:
+			rec.previous.append(Version(rec.current.checksum, rec.current.timestamp, None, timestamp))
+			rec.current = None
+		records[rec.filename] = rec
+	return records
+
+
+def write_db(records, out: Path):
+	"""db.xml.gz in the updater's layout: inline DTD, <plugin filename> with its platforms, one <version>
+	(description, dependencies) and its <previous-version>s."""
 	xml = io.StringIO()
 	xml.write('<?xml version="1.0" encoding="UTF-8"?>\n')
 	xml.write("<!DOCTYPE pluginRecords [\n" + "\n".join(DTD_ELEMENTS) + "]>\n")
 	xml.write("<pluginRecords>\n")
-	for fiji_path, src in files:
-		xml.write(f"    <plugin filename={quoteattr(fiji_path)}>\n")
-		xml.write(f'        <version checksum="{checksum(fiji_path, src)}" timestamp="{timestamp}"'
-			f' filesize="{src.stat().st_size}"')
-		if fiji_path == "jars/unclip.jar":
-			xml.write(">\n        <description>unCLIP for Fiji: text to image, variations, selection"
-				" inpainting</description>\n")
-			for dep in jars:
-				xml.write(f"            <dependency filename={quoteattr(dep)} timestamp=\"{timestamp}\"/>\n")
-			xml.write("        </version>\n")
-		else:
-			xml.write("/>\n")
+	for name in sorted(records):
+		rec = records[name]
+		xml.write(f"    <plugin filename={quoteattr(rec.filename)}>\n")
+		for platform in rec.platforms:
+			xml.write(f"        <platform>{escape(platform)}</platform>\n")
+		if rec.current is not None:
+			xml.write(f'        <version checksum="{rec.current.checksum}" timestamp="{rec.current.timestamp}"'
+				f' filesize="{rec.filesize}"')
+			if rec.description or rec.dependencies:
+				xml.write(">\n")
+				if rec.description:
+					xml.write(f"            <description>{escape(rec.description)}</description>\n")
+				for dep, stamp in rec.dependencies:
+					xml.write(f"            <dependency filename={quoteattr(dep)} timestamp=\"{stamp}\"/>\n")
+				xml.write("        </version>\n")
+			else:
+				xml.write("/>\n")
+		for v in rec.previous:
+			attrs = f' timestamp="{v.timestamp}" checksum="{v.checksum}"'
+			if v.filename:
+				attrs = f" filename={quoteattr(v.filename)}" + attrs
+			if v.obsolete:
+				attrs += f' timestamp-obsolete="{v.obsolete}"'
+			xml.write(f"        <previous-version{attrs}/>\n")
 		xml.write("    </plugin>\n")
 	xml.write("</pluginRecords>\n")
 	with open(out / "db.xml.gz", "wb") as raw:
@@ -222,17 +347,25 @@ def write_cli_zip(root: Path, out_zip: Path, timestamp: str):
 	return out_zip
 
 
-def build(root: Path, out: Path, pom_scijava: Path = POM_SCIJAVA):
+def build(root: Path, out: Path, pom_scijava: Path = POM_SCIJAVA, site: Path = None, timestamp: str = None):
+	"""Writes the site into `out`: from scratch, or (with `site`, usually the same folder) as the next release
+	of that site, keeping its earlier files and versions. Returns the shipped files and the skipped jars."""
 	files, skipped = plan(root, managed_by_fiji(pom_scijava))
-	timestamp = output_timestamp(root / "pom.xml")
-	if out.exists():
-		shutil.rmtree(out)
-	out.mkdir(parents=True)
+	timestamp = timestamp or output_timestamp(root / "pom.xml")
+	old = read_db(site) if site is not None else {}
+	records = release(files, timestamp, old)
+	if site is None or site.resolve() != out.resolve():
+		if out.exists():
+			shutil.rmtree(out)
+		if site is not None:
+			shutil.copytree(site, out)
+	out.mkdir(parents=True, exist_ok=True)
 	for fiji_path, src in files:
-		dest = out / f"{fiji_path}-{timestamp}"
+		dest = out / f"{fiji_path}-{records[fiji_path].current.timestamp}"
 		dest.parent.mkdir(parents=True, exist_ok=True)
-		shutil.copyfile(src, dest)
-	write_db(files, timestamp, out)
+		if not dest.exists():
+			shutil.copyfile(src, dest)
+	write_db(records, out)
 	return files, skipped
 
 
@@ -240,10 +373,12 @@ def main(argv=None):
 	ap = argparse.ArgumentParser(description=__doc__)
 	ap.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
 	ap.add_argument("--out", type=Path, default=None)
+	ap.add_argument("--site", type=Path, default=None,
+		help="an existing site to release into (its files and versions are kept); default: a new site in --out")
 	ap.add_argument("--cli-zip", type=Path, default=None, help="default: target/unclip-cli.zip")
 	args = ap.parse_args(argv)
-	out = args.out or args.root / "target/update-site"
-	files, skipped = build(args.root, out)
+	out = args.out or args.site or args.root / "target/update-site"
+	files, skipped = build(args.root, out, site=args.site)
 	total = sum(src.stat().st_size for _, src in files)
 	for p, src in files:
 		print(f"ship  {p:60s} {src.stat().st_size / 1e6:8.1f} MB")

@@ -4,4 +4,5 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=$("$root/models/tools/install.sh")
 cd "$root"
+update-site/fetch_natives.sh
 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider update-site/tests "$@"

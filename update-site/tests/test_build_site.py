@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import build_site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+POM_SCIJAVA_ANY = build_site.POM_SCIJAVA
 
 
 ENTRIES = {
@@ -94,7 +95,7 @@ def test_site_reads_back(site):
 		for dep in v.findall("dependency"):
 			assert dep.get("filename") in names and dep.get("timestamp").isdigit()
 	deps = {d.get("filename") for d in db.findall("plugin/version/dependency")}
-	assert deps == {n for n in names if n.endswith(".jar")} - {"jars/unclip.jar"}
+	assert deps == {n for n in names if n.endswith(".jar") and "pytorch-native" not in n} - {"jars/unclip.jar"}
 	assert build_site.artifact_id_of("pytorch-native-cpu-2.7.1-linux-x86_64.jar") == "pytorch-native-cpu"
 	assert not any("jna" in n for n in names), "Fiji ships jna"
 	assert not any("scijava-common" in n or "/ij-" in n or "gson" in n or "imglib2" in n for n in names)
@@ -181,3 +182,133 @@ def test_installed_fiji_runs_the_text_to_image_macro(fiji, tmp_path):
 		"sc.fiji.unclip.cli.Main", "imagej", "-batch", str(macro)], capture_output=True, text=True,
 		timeout=600, cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "OPT_OUT_TRACKING": "true", "HOME": str(tmp_path)})
 	assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-3000:])
+
+
+# -- two consecutive releases, judged the way Fiji's updater judges them --
+
+def fake_release(root: Path, timestamp_iso: str, unclip: bytes, lib: dict, natives: dict, macros: dict):
+	"""A project folder as the site builder reads it: pom.xml (the release timestamp), target/unclip.jar,
+	target/lib/*.jar, target/natives/*.jar and macros/*.ijm; jar contents are one entry each."""
+	if root.exists():
+		import shutil
+		shutil.rmtree(root)
+	(root / "target/lib").mkdir(parents=True)
+	(root / "target/natives").mkdir(parents=True)
+	(root / "macros").mkdir(parents=True)
+	(root / "pom.xml").write_text(f"<project><properties><project.build.outputTimestamp>{timestamp_iso}"
+		"</project.build.outputTimestamp></properties></project>")
+
+	def jar(path: Path, content: bytes):
+		with zipfile.ZipFile(path, "w") as z:
+			z.writestr("content.txt", content)
+
+	jar(root / "target/unclip.jar", unclip)
+	for name, content in lib.items():
+		jar(root / "target/lib" / name, content)
+	for name, content in natives.items():
+		jar(root / "target/natives" / name, content)
+	for name, text in macros.items():
+		(root / "macros" / name).write_text(text)
+	return root
+
+
+def read_records(site: Path):
+	return build_site.read_db(site)
+
+
+def updater_status(fiji: Path, records, platform="linux64"):
+	"""FileObject.setLocalVersion's decision per record: the local file is the one under the record's name
+	or an earlier name; its checksum equal to the current version -> INSTALLED, to a previous one ->
+	UPDATEABLE (OBSOLETE when the site has no current version), else MODIFIED; no local file ->
+	NOT_INSTALLED. Records of another platform are not this Fiji's."""
+	status = {}
+	for name, rec in records.items():
+		if rec.platforms and platform not in rec.platforms:
+			continue
+		names = [name] + [v.filename for v in rec.previous if v.filename]
+		local = [n for n in names if (fiji / n).is_file()]
+		if not local:
+			status[name] = "NOT_INSTALLED" if rec.current else "OBSOLETE_UNINSTALLED"
+			continue
+		sum_here = build_site.checksum(local[0], fiji / local[0])
+		if rec.current and sum_here == rec.current.checksum:
+			status[name] = "INSTALLED"
+		elif any(v.checksum == sum_here for v in rec.previous):
+			status[name] = "UPDATEABLE" if rec.current else "OBSOLETE"
+		else:
+			status[name] = "MODIFIED"
+	return status
+
+
+def real_unversioned(names):
+	"""The updater's own unversioned names (scijava-common's FileUtils.stripFilenameVersion, from the build)."""
+	common = sorted((ROOT / "target/lib").glob("scijava-common-*.jar"))
+	assert common, "target/lib lacks scijava-common: run mvn -B package -DskipTests first"
+	source = Path(__file__).with_name("Unversioned.java")
+	run = subprocess.run(["java", "-cp", str(common[0]), str(source), *names], capture_output=True, text=True,
+		timeout=120, check=True)
+	return dict(line.split(" ", 1) for line in run.stdout.splitlines())
+
+
+def test_a_second_release_is_offered_as_an_update_and_installs_cleanly(tmp_path):
+	import install_from_site
+	site = tmp_path / "site"
+	natives = {"pytorch-native-cpu-2.7.1-osx-aarch64.jar": b"mac", "pytorch-native-cpu-2.7.1-win-x86_64.jar": b"win"}
+	one = fake_release(tmp_path / "r1", "2026-11-25T00:00:00Z", b"plugin 1",
+		{"pytorch-engine-0.36.0.jar": b"engine 1", "tokenizers-0.36.0.jar": b"tok",
+			"pytorch-native-cpu-2.7.1-linux-x86_64.jar": b"linux"}, natives, {"a.ijm": "a 1", "b.ijm": "b"})
+	build_site.build(one, site, pom_scijava=POM_SCIJAVA_ANY, site=site)
+	fiji = tmp_path / "Fiji.app"
+	install_from_site.install(site.as_uri(), fiji, platform="linux64")
+	assert (fiji / "jars/pytorch-native-cpu-2.7.1-linux-x86_64.jar").is_file()
+	assert not (fiji / "jars/pytorch-native-cpu-2.7.1-osx-aarch64.jar").exists(), "another platform's native"
+	assert set(updater_status(fiji, read_records(site)).values()) == {"INSTALLED"}
+
+	# release 2: the plugin and a macro changed, a jar's version went up, a macro left, the rest unchanged
+	two = fake_release(tmp_path / "r2", "2026-12-02T00:00:00Z", b"plugin 2",
+		{"pytorch-engine-0.37.0.jar": b"engine 2", "tokenizers-0.36.0.jar": b"tok",
+			"pytorch-native-cpu-2.7.1-linux-x86_64.jar": b"linux"}, natives, {"a.ijm": "a 2"})
+	build_site.build(two, site, pom_scijava=POM_SCIJAVA_ANY, site=site)
+	records = read_records(site)
+	assert (site / "jars/unclip.jar-20261125000000").is_file() and (site / "jars/unclip.jar-20261202000000").is_file()
+	engine = records["jars/pytorch-engine-0.37.0.jar"]
+	assert [v.filename for v in engine.previous] == ["jars/pytorch-engine-0.36.0.jar"]
+	assert "jars/pytorch-engine-0.36.0.jar" not in records
+	assert records["jars/tokenizers-0.36.0.jar"].current.timestamp == "20261125000000", "unchanged: not re-offered"
+	assert records["jars/pytorch-native-cpu-2.7.1-osx-aarch64.jar"].platforms == ["macos-arm64"]
+	# the real updater links a renamed jar to its record through the unversioned name
+	names = real_unversioned(["jars/pytorch-engine-0.36.0.jar", "jars/pytorch-engine-0.37.0.jar"])
+	assert names["jars/pytorch-engine-0.36.0.jar"] == names["jars/pytorch-engine-0.37.0.jar"]
+	assert updater_status(fiji, records) == {
+		"jars/unclip.jar": "UPDATEABLE", "jars/pytorch-engine-0.37.0.jar": "UPDATEABLE",
+		"jars/tokenizers-0.36.0.jar": "INSTALLED", "jars/pytorch-native-cpu-2.7.1-linux-x86_64.jar": "INSTALLED",
+		"macros/unclip/a.ijm": "UPDATEABLE", "macros/unclip/b.ijm": "OBSOLETE"}
+
+	updated = install_from_site.install(site.as_uri(), fiji, platform="linux64")
+	assert sorted(updated) == ["jars/pytorch-engine-0.37.0.jar", "jars/unclip.jar", "macros/unclip/a.ijm"]
+	assert not (fiji / "jars/pytorch-engine-0.36.0.jar").exists(), "the old version is not left beside the new"
+	assert not (fiji / "macros/unclip/b.ijm").exists(), "an obsolete file is removed"
+	assert set(updater_status(fiji, read_records(site)).values()) == {"INSTALLED", "OBSOLETE_UNINSTALLED"}
+
+	# a changed file under an unchanged release timestamp would never reach users: refused
+	three = fake_release(tmp_path / "r3", "2026-12-02T00:00:00Z", b"plugin 3", {}, {}, {})
+	with pytest.raises(SystemExit, match="outputTimestamp"):
+		build_site.build(three, site, pom_scijava=POM_SCIJAVA_ANY, site=site)
+
+
+def test_every_native_jar_of_the_site_carries_its_platform(site):
+	records = read_records(site)
+	natives = {n: r for n, r in records.items() if "pytorch-native" in n}
+	assert {p for r in natives.values() for p in r.platforms} >= {"linux64", "linux-arm64", "macos-arm64", "win64"}
+	for name, rec in natives.items():
+		assert len(rec.platforms) == 1, name
+	assert all(not r.platforms for n, r in records.items() if "pytorch-native" not in n)
+	deps = {d for d, _ in records["jars/unclip.jar"].dependencies}
+	assert not any("pytorch-native" in d for d in deps), "natives are per platform, not a dependency everywhere"
+
+
+def test_no_placeholder_addresses_in_the_plugin_jar():
+	with zipfile.ZipFile(ROOT / "target/unclip.jar") as jar:
+		for name in jar.namelist():
+			if name.endswith((".xml", ".properties", ".MF")):
+				assert b"example.invalid" not in jar.read(name), name
