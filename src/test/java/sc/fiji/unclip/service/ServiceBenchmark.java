@@ -28,8 +28,10 @@ import sc.fiji.unclip.client.RemoteGenerator;
  * <ul>
  * <li>{@code batching}: images/second at concurrency 1, 4 and 16, with dynamic batching off (max batch 1)
  * and on, and their ratio;</li>
- * <li>{@code soak}: many requests, some cancelled at random moments; resident memory after the first 100
- * and at the end, and thread counts.</li>
+ * <li>{@code soak}: many requests, some cancelled at random moments and some malformed (bad JSON, bad
+ * multipart, a damaged PNG, wrong fields, a wrong key), as careless or hostile clients send them; every valid
+ * request must be answered and every malformed one refused with an OpenAI-shaped 4xx; resident memory after
+ * the first 100 and at the end, and thread counts.</li>
  * </ul>
  * {@code --generator engine} (default) uses the bundled model;
  * {@code pattern} the test generator, which shows the service's own overhead only.
@@ -115,6 +117,9 @@ public final class ServiceBenchmark {
 			final ScheduledExecutorService canceller = Executors.newSingleThreadScheduledExecutor();
 			final Random random = new Random(1);
 			final AtomicInteger completed = new AtomicInteger(), cancelled = new AtomicInteger();
+			final AtomicInteger refused = new AtomicInteger(), wronglyAnswered = new AtomicInteger();
+			final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration
+				.ofSeconds(10)).build();
 			long rssAfter100 = 0;
 			int threadsAfter100 = 0;
 			final long start = System.nanoTime();
@@ -122,6 +127,14 @@ public final class ServiceBenchmark {
 				final List<Future<?>> calls = new ArrayList<>();
 				for (int r = batch; r < Math.min(requests, batch + 100); r++) {
 					final long seed = r;
+					if (random.nextDouble() < 0.25) {
+						final int kind = random.nextInt(MALFORMED.length);
+						calls.add(pool.submit(() -> {
+							if (sendMalformed(http, service.port(), kind)) refused.incrementAndGet();
+							else wronglyAnswered.incrementAndGet();
+						}));
+						continue;
+					}
 					final Cancellation cancellation = new Cancellation();
 					if (random.nextDouble() < 0.3) canceller.schedule(cancellation::cancel, random.nextInt(300),
 						TimeUnit.MILLISECONDS);
@@ -158,8 +171,41 @@ public final class ServiceBenchmark {
 			System.out.printf("threads after first 100: %d; at end: %d%n", threadsAfter100, threadsEnd);
 			System.out.printf("service: queued %d, running %d (both should be 0)%n", service.queuedJobs(),
 				service.runningJobs());
-			final boolean ok = rssEnd <= rssAfter100 * 1.10 && threadsEnd <= threadsAfter100 + 2;
+			System.out.printf("malformed: %d refused with an OpenAI-shaped 4xx, %d answered otherwise%n", refused
+				.get(), wronglyAnswered.get());
+			final boolean ok = rssEnd <= rssAfter100 * 1.10 && threadsEnd <= threadsAfter100 + 2 && wronglyAnswered
+				.get() == 0;
 			System.out.println(ok ? "SOAK OK: memory within 10%, threads stable" : "SOAK FAILED");
+		}
+	}
+
+	/** Requests a careless or hostile client sends: body, content type and the 4xx they must get. */
+	private static final String[][] MALFORMED = {
+		{ "/v1/images/generations", "application/json", "{\"prompt\": \"a red", "400" },
+		{ "/v1/images/generations", "application/json", "{\"prompt\": \"a\", \"n\": \"many\"}", "400" },
+		{ "/v1/images/generations", "application/json", "{\"prompt\": \"a\", \"steps\": -3}", "400" },
+		{ "/v1/images/generations", "text/plain", "a red circle", "415" },
+		{ "/v1/images/variations", "multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: " +
+			"form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n\u0089PNG\r\n\u001a\nnot really\r\n--xyz--\r\n", "400" },
+		{ "/v1/images/edits", "multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: form-data; " +
+			"name=\"prompt\"\r\n\r\na cat", "400" },
+		{ "/v1/images/generations", "application/json", "{\"prompt\": \"a\", \"model\": \"gpt-9\"}", "404" },
+		{ "/v1/nothing", "application/json", "{}", "404" } };
+
+	/** True when the service refused the malformed request with the expected status and an error body. */
+	private static boolean sendMalformed(final java.net.http.HttpClient http, final int port, final int kind) {
+		final String[] m = MALFORMED[kind];
+		try {
+			final var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" +
+				port + m[0])).header("Content-Type", m[1]).timeout(Duration.ofSeconds(60)).POST(java.net.http
+					.HttpRequest.BodyPublishers.ofByteArray(m[2].getBytes(java.nio.charset.StandardCharsets
+						.ISO_8859_1))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == Integer.parseInt(m[3]) && com.google.gson.JsonParser.parseString(
+				response.body()).getAsJsonObject().getAsJsonObject("error").get("message").getAsString()
+				.length() > 10;
+		}
+		catch (final Exception e) {
+			return false;
 		}
 	}
 
