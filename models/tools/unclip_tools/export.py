@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .provenance import command_line
 from .diffusion import STEPS_OFFSET, TIMESTEP_SPACING, scheduler_config
 from .model import TinyConfig, TinyUnclip, parameter_count
 from .tokenizer import BOS_ID, CONTEXT_LENGTH, EOS_ID, PAD_ID, write as write_tokenizer
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         require_torch()
     except WrongTorchError as e:
         raise SystemExit(f"error: {e}")
-    command = "python -m unclip_tools export " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = command_line(["export", *(argv if argv is not None else sys.argv[1:])])
     if args.random:
         torch.manual_seed(args.seed)
         model, training = TinyUnclip(TinyConfig()), {}

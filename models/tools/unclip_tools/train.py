@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .provenance import command_line
 from .diffusion import add_noise, alphas_cumprod, TRAIN_TIMESTEPS
 from .model import TinyConfig, TinyUnclip, parameter_count
 from .tokenizer import build as build_tokenizer, encode
@@ -83,7 +84,7 @@ class Trainer:
         self.run_dir = RUNS / args.run
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.model = TinyUnclip(TinyConfig()).to(self.device)
-        self.state = {"stages": {}, "command": " ".join(sys.argv), "seed": args.seed, "device": args.device,
+        self.state = {"stages": {}, "command": command_line(sys.argv[1:]), "seed": args.seed, "device": args.device,
                       "torch": torch.__version__}
         if args.resume:
             ck = torch.load(args.resume, map_location=self.device, weights_only=False)
