@@ -5,6 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")"
 status=0
 models/tools/test.sh || status=1
+# the Python reference's parity cases, made on this machine's CPU (see engine.Fixture) for the Java tests
+fixtures="$PWD/target/fixtures-here"
+venv=$(models/tools/install.sh) && (cd models/tools && "$venv/bin/python" -m unclip_tools fixtures --out "$fixtures" \
+	>/dev/null) && export UNCLIP_FIXTURES="$fixtures" || status=1
 # the Java tests include ImageJ windows (ROI Manager, the launcher's GUI): give them a virtual display
 if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
 	xvfb-run -a -s "-screen 0 1280x1024x24" mvn -B verify || status=1

@@ -26,7 +26,9 @@ import sc.fiji.unclip.SamplingOptions;
  * the same float32 order, round the schedulers' scalar sqrt/log/exp with libtorch (TorchScalarMath), normalise
  * and resize with libtorch, and the manifest's leading spacing keeps ddim/ddpm/dpmsolver++ off t = 999, where
  * 1 / sqrt(alpha_bar) = 2e4 would amplify any last-bit difference (the unclip scheduler still starts there:
- * it matches only because every input of that step is bit-identical).
+ * it matches only because every input of that step is bit-identical). Bit-identical holds on one CPU:
+ * another CPU's vector kernels round differently, so ./test.sh has the Python reference write the fixtures on
+ * the machine that runs the tests ({@link Fixture#ROOT}).
  */
 class TinyPipelineParityTest {
 
