@@ -286,6 +286,7 @@ def quiet_libraries() -> None:
     warnings.filterwarnings("ignore", message=".*accelerate.*")
     diffusers.utils.logging.set_verbosity_error()
     transformers.utils.logging.set_verbosity_error()
+    diffusers.utils.logging.disable_progress_bar()
 
 
 def relative_command(argv: list[str], out: Path) -> list[str]:
