@@ -57,7 +57,8 @@ public final class EmbeddedGenerator implements Generator {
 		this.pipeline = pipeline;
 		final var defaults = bundle.manifest().getAsJsonObject("defaults");
 		info = new ModelInfo(bundle.name(), bundle.kind(), bundle.sha256(), pipeline.resolution(), defaults.get(
-			"steps").getAsInt(), defaults.get("guidance").getAsDouble(), defaults.get("scheduler").getAsString());
+			"steps").getAsInt(), defaults.get("guidance").getAsDouble(), defaults.get("scheduler").getAsString(),
+			pipeline.sizeMultiple());
 	}
 
 	/** Opens a bundle folder (hashes checked, networks loaded). */
