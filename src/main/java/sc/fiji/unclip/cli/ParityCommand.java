@@ -58,7 +58,7 @@ final class ParityCommand {
 				.defaultSize()[0]), integer(c, "height", pipeline.defaultSize()[1]), integer(c, "prior_steps", prior
 					.get("steps").getAsInt()), number(c, "prior_guidance", prior.get("guidance").getAsDouble()), integer(
 						c, "steps", decoder.get("steps").getAsInt()), number(c, "guidance", decoder.get("guidance")
-							.getAsDouble()), string(c, "scheduler"), string(c, "negative_prompt"));
+							.getAsDouble()), string(c, "scheduler"), negativePrompt(c));
 			final List<String> prompts = java.util.Collections.nCopies(n, string(c, "prompt"));
 			final ProgressListener quiet = ProgressListener.NONE;
 			final Cancellation never = new Cancellation();
@@ -209,6 +209,12 @@ final class ParityCommand {
 			throw new UnclipException("No case.json in " + file.getParent() + "; point --case to a parity case " +
 				"folder that unclip-tools verify wrote.");
 		}
+	}
+
+	/** The contract's default "" (like absent or null) means diffusers' negative_prompt=None. */
+	private static String negativePrompt(final JsonObject c) {
+		final String negative = string(c, "negative_prompt");
+		return negative == null || negative.isEmpty() ? null : negative;
 	}
 
 	private static String string(final JsonObject c, final String key) {
