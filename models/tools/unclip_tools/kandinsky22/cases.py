@@ -174,7 +174,7 @@ class Reference:
         gen = torch.Generator().manual_seed(seed)
         noise = NoiseRecorder()
         expected, debug, spec = {}, {}, {
-            "mode": case.mode, "prompt": case.prompt, "negative_prompt": case.negative_prompt, "n": case.n,
+            "mode": case.mode, "prompt": case.prompt, "negative_prompt": case.negative_prompt or None, "n": case.n,
             "width": case.width, "height": case.height, "prior_steps": prior_steps, "prior_guidance": prior_guidance,
             "steps": steps, "guidance": guidance, "strength": case.strength, "scheduler": "ddpm"}
         with noise.installed(), torch.no_grad():
