@@ -34,7 +34,8 @@ class NoiseRecorder:
     (``decoder.vary`` in img2img), a scheduler's draw during loop step K is ``<stage>.step.K``; K is counted with
     the pipelines' callback_on_step_end, which runs after the scheduler step of the same index."""
 
-    def __init__(self):
+    def __init__(self, replay: dict[str, torch.Tensor] | None = None):
+        self.replay = replay  # given: each draw is replaced by the tensor of its name (checks the naming)
         self.drawn: dict[str, torch.Tensor] = {}
         self.stage: str | None = None
         self.first_name = "init"
@@ -48,9 +49,7 @@ class NoiseRecorder:
 
         def wrap(kind: str):
             def randn_tensor(*args, **kwargs):
-                value = original(*args, **kwargs)
-                self.record(kind, value)
-                return value
+                return self.record(kind, original(*args, **kwargs))
             return randn_tensor
         for name in PIPELINE_MODULES + SCHEDULER_MODULES:
             module = importlib.import_module(name)
@@ -72,13 +71,19 @@ class NoiseRecorder:
             return {}
         return {"callback_on_step_end": on_step_end}
 
-    def record(self, kind: str, value: torch.Tensor) -> None:
+    def record(self, kind: str, value: torch.Tensor) -> torch.Tensor:
+        """Names the draw, keeps it and returns the tensor diffusers goes on with (the replayed one if any)."""
         if self.stage is None:
             raise RuntimeError("diffusers drew noise outside a named stage")
         name = f"{self.stage}.{self.first_name}" if kind == "pipeline" else f"{self.stage}.step.{self.step}"
         if name in self.drawn:
             raise RuntimeError(f"noise {name} drawn twice; the naming no longer matches diffusers")
+        if self.replay is not None:
+            if name not in self.replay or self.replay[name].shape != value.shape:
+                raise RuntimeError(f"noise {name} {list(value.shape)} is not among the replayed tensors")
+            value = self.replay[name].to(value.dtype)
         self.drawn[name] = value.detach().clone()
+        return value
 
 
 @dataclass
@@ -127,7 +132,7 @@ def picture(size: tuple[int, int], seed: int) -> Image.Image:
     y, x = np.mgrid[0:h, 0:w]
     base = np.stack([255 * x / max(1, w - 1), 255 * y / max(1, h - 1), 128 + 100 * np.sin((x + y) / 5.0)], -1)
     base += rng.normal(0, 12, base.shape)
-    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8), "RGB")
+    img = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(img)
     for _ in range(3):
         x0, y0 = int(rng.integers(0, w - 4)), int(rng.integers(0, h - 4))

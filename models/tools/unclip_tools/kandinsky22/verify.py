@@ -97,8 +97,10 @@ def run_java(java: str, jar: Path, case_dir: Path, bundle: Path, timeout: float 
 def verify(bundle: Path, prior: Path, decoder: Path, inpaint: Path | None, steps: int = 4, prior_steps: int = 3,
            size: int = 64, jar: Path | None = None, java: str = "java", keep: Path | None = None,
            only: list[str] | None = None, seed: int = 0, timeout: float | None = None,
-           out=sys.stdout) -> bool:
-    """Prints the max_abs_diff lines; True when every tensor of every case is within tolerance."""
+           out=None) -> bool:
+    """Prints the max_abs_diff lines (to out, default stdout); True when every tensor of every case is within
+    tolerance."""
+    out = out or sys.stdout
     from .cases import record_all
     require_torch()
     jar = find_jar(jar)
