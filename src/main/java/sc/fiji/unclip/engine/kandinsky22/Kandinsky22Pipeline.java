@@ -100,8 +100,9 @@ public final class Kandinsky22Pipeline implements Pipeline {
 		final Output out = switch (request.mode()) {
 			case "text" -> textToImage(request.imagePrompts(), o, noise, progress, cancellation);
 			case "variation" -> vary(image(request), request.strength(), o, noise, progress, cancellation);
-			case "inpaint" -> inpaint(request.imagePrompts(), image(request), request.mask(), o, noise, progress,
-				cancellation);
+			// one mask serves the batch (every image of an inpainting request has the same)
+			case "inpaint" -> inpaint(request.imagePrompts(), image(request), java.util.Arrays.copyOf(request.mask(),
+				o.width() * o.height()), o, noise, progress, cancellation);
 			default -> throw new UnclipException("The kandinsky22 kind has no mode '" + request.mode() + "'.");
 		};
 		final float[] image = trace.record("image", out.image());
