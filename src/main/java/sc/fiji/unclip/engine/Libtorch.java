@@ -41,8 +41,8 @@ public final class Libtorch {
 			setting(VERSION) + ", " + FLAVOR + "=" + setting(FLAVOR) + "). Point " + LIBRARY_PATH +
 			" at the lib folder of a torch " + TESTED_VERSION + " install (e.g. site-packages/torch/lib of the pip " +
 			"wheel torch==" + TESTED_VERSION + ") and set " + VERSION + "=" + TESTED_VERSION + " and " + FLAVOR +
-			"=cpu for a CPU build or " + FLAVOR + "=cu128 for the CUDA 12.8 build (its JNI library comes with the " +
-			"pytorch-jni jar); or unset " + LIBRARY_PATH + " to use the bundled CPU libtorch (README \"GPU\").";
+			"=cpu for a CPU build or " + FLAVOR + "=cu128 for the CUDA 12.8 build on a machine with an NVIDIA " +
+			"driver; or unset " + LIBRARY_PATH + " to use the bundled CPU libtorch (README \"GPU\").";
 	}
 
 	private static String setting(final String name) {
