@@ -48,7 +48,10 @@ final class ParityCommand {
 		final JsonObject c = readJson(dir.resolve("case.json"));
 		final CaseNoise noise = new CaseNoise(dir, c.getAsJsonObject("noise"));
 		final Kandinsky22Pipeline.Output result;
+		final long start = System.nanoTime();
+		final StageClock clock = new StageClock();
 		try (EmbeddedGenerator generator = EmbeddedGenerator.open(bundle)) {
+			clock.opened = System.nanoTime();
 			if (!(generator.pipeline() instanceof Kandinsky22Pipeline pipeline)) throw new UnclipException(
 				"parity runs kandinsky22 bundles; " + bundle + " is of kind " + generator.model().kind() + ".");
 			final int n = integer(c, "n", 1);
@@ -60,7 +63,7 @@ final class ParityCommand {
 						c, "steps", decoder.get("steps").getAsInt()), number(c, "guidance", decoder.get("guidance")
 							.getAsDouble()), string(c, "scheduler"), negativePrompt(c));
 			final List<String> prompts = java.util.Collections.nCopies(n, string(c, "prompt"));
-			final ProgressListener quiet = ProgressListener.NONE;
+			final ProgressListener quiet = clock;
 			final Cancellation never = new Cancellation();
 			final String mode = string(c, "mode");
 			if (mode == null) throw new UnclipException(dir.resolve("case.json") + " has no mode.");
@@ -87,6 +90,8 @@ final class ParityCommand {
 					"'; cases are text, variation, interpolate or inpaint.");
 			};
 		}
+		final long end = System.nanoTime();
+		out.println(clock.line(start, end));
 		final Map<String, float[]> computed = new LinkedHashMap<>();
 		computed.put("image_embeds", result.imageEmbeds());
 		computed.put("negative_image_embeds", result.negativeImageEmbeds());
@@ -115,6 +120,41 @@ final class ParityCommand {
 		for (int i = 0; i < want.length; i++)
 			max = Math.max(max, Math.abs((double) want[i] - got[i]));
 		return max;
+	}
+
+	/**
+	 * When each stage ended, for {@code timing load_s=.. prior_s=.. decoder_s=.. decoder_steps=.. movq_s=..
+	 * total_s=..}: load is opening the bundle (networks load lazily, inside the stage that first needs them).
+	 */
+	private static final class StageClock implements ProgressListener {
+
+		long opened;
+		private final Map<String, Long> ends = new LinkedHashMap<>();
+		private int decoderSteps;
+
+		@Override
+		public void progress(final String stage, final int step, final int total) {
+			final String name = stage.startsWith("prior") ? "prior" : stage;
+			ends.put(name, System.nanoTime());
+			if (name.equals("decoder")) decoderSteps = total;
+		}
+
+		String line(final long start, final long end) {
+			final StringBuilder sb = new StringBuilder("timing load_s=").append(seconds(opened - start));
+			long last = opened;
+			for (final String stage : new String[] { "prior", "decoder", "movq" }) {
+				final Long t = ends.get(stage);
+				if (t == null) continue;
+				sb.append(' ').append(stage).append("_s=").append(seconds(t - last));
+				if (stage.equals("decoder")) sb.append(" decoder_steps=").append(decoderSteps);
+				last = t;
+			}
+			return sb.append(" total_s=").append(seconds(end - start)).toString();
+		}
+
+		private static String seconds(final long nanos) {
+			return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9);
+		}
 	}
 
 	/** The case's noise by name; a draw of another size than recorded is an error naming both. */
