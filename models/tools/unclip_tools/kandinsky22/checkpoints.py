@@ -11,9 +11,12 @@ checked against the published files).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import torch
 
@@ -94,36 +97,48 @@ def _seeded(seed: int, part: int) -> None:
     torch.manual_seed(seed * 1000 + part)
 
 
-def prior_pipeline(scale: Scale, seed: int, work: Path):
-    from diffusers import KandinskyV22PriorPipeline, PriorTransformer, UnCLIPScheduler
-    from transformers import (CLIPImageProcessor, CLIPTextConfig, CLIPTextModelWithProjection,
-                              CLIPVisionConfig, CLIPVisionModelWithProjection)
-    d = scale.embedding_dim
+def text_encoder(scale: Scale, seed: int):
+    from transformers import CLIPTextConfig, CLIPTextModelWithProjection
     _seeded(seed, 1)
-    text = CLIPTextModelWithProjection(CLIPTextConfig(
-        vocab_size=49408, max_position_embeddings=77, projection_dim=d, hidden_act="gelu",
+    return CLIPTextModelWithProjection(CLIPTextConfig(
+        vocab_size=49408, max_position_embeddings=77, projection_dim=scale.embedding_dim, hidden_act="gelu",
         bos_token_id=49406, eos_token_id=49407, pad_token_id=0, **scale.text)).eval()
+
+
+def image_encoder(scale: Scale, seed: int):
+    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
     _seeded(seed, 2)
-    vision = CLIPVisionModelWithProjection(CLIPVisionConfig(projection_dim=d, hidden_act="gelu", **scale.vision)).eval()
+    return CLIPVisionModelWithProjection(CLIPVisionConfig(projection_dim=scale.embedding_dim, hidden_act="gelu",
+                                                          **scale.vision)).eval()
+
+
+def prior(scale: Scale, seed: int):
+    from diffusers import PriorTransformer
     _seeded(seed, 3)
-    prior = PriorTransformer(embedding_dim=d, num_embeddings=77, additional_embeddings=4, dropout=0.0,
-                             time_embed_act_fn="silu", encoder_hid_proj_type="linear", added_emb_type="prd",
-                             **scale.prior).eval()
+    model = PriorTransformer(embedding_dim=scale.embedding_dim, num_embeddings=77, additional_embeddings=4,
+                             dropout=0.0, time_embed_act_fn="silu", encoder_hid_proj_type="linear",
+                             added_emb_type="prd", **scale.prior).eval()
     with torch.no_grad():  # diffusers initialises these to zero; random values make every term matter
-        prior.positional_embedding.normal_(0.0, 0.5)
-        prior.prd_embedding.normal_(0.0, 0.5)
-        prior.clip_mean.normal_(0.0, 0.5)
-        prior.clip_std.uniform_(0.5, 1.5)
+        model.positional_embedding.normal_(0.0, 0.5)
+        model.prd_embedding.normal_(0.0, 0.5)
+        model.clip_mean.normal_(0.0, 0.5)
+        model.clip_std.uniform_(0.5, 1.5)
+    return model
+
+
+def image_processor(scale: Scale):
+    from transformers import CLIPImageProcessor
     size = scale.image_size
-    processor = CLIPImageProcessor(do_resize=True, size={"shortest_edge": size["shortest_edge"]}, resample=3,
-                                   do_center_crop=True, crop_size={"height": size["crop"], "width": size["crop"]},
-                                   do_rescale=True, rescale_factor=1 / 255, do_normalize=True,
-                                   image_mean=CLIP_MEAN, image_std=CLIP_STD, do_convert_rgb=True)
-    scheduler = UnCLIPScheduler(variance_type="fixed_small_log", clip_sample=True, clip_sample_range=10.0,
-                                num_train_timesteps=1000, prediction_type="sample")
-    return KandinskyV22PriorPipeline(prior=prior, image_encoder=vision, text_encoder=text,
-                                     tokenizer=tokenizer(work / "tokenizer-source"), scheduler=scheduler,
-                                     image_processor=processor)
+    return CLIPImageProcessor(do_resize=True, size={"shortest_edge": size["shortest_edge"]}, resample=3,
+                              do_center_crop=True, crop_size={"height": size["crop"], "width": size["crop"]},
+                              do_rescale=True, rescale_factor=1 / 255, do_normalize=True,
+                              image_mean=CLIP_MEAN, image_std=CLIP_STD, do_convert_rgb=True)
+
+
+def prior_scheduler():
+    from diffusers import UnCLIPScheduler
+    return UnCLIPScheduler(variance_type="fixed_small_log", clip_sample=True, clip_sample_range=10.0,
+                           num_train_timesteps=1000, prediction_type="sample")
 
 
 def unet(scale: Scale, in_channels: int, seed: int, part: int):
@@ -167,29 +182,48 @@ def decoder_scheduler():
                          timestep_spacing="leading", thresholding=False)
 
 
+LIBRARY = {"CLIPTextModelWithProjection": "transformers", "CLIPVisionModelWithProjection": "transformers",
+           "CLIPTokenizer": "transformers", "CLIPImageProcessor": "transformers"}
+
+
+def save_pipeline(folder: Path, pipeline: str, parts: dict[str, Callable[[], object]]) -> None:
+    """What DiffusionPipeline.save_pretrained writes (each component's save_pretrained into its sub-folder, then
+    model_index.json naming library and class), one component at a time so that a full-size prior (3.5 B
+    parameters) never has to be in memory at once."""
+    import diffusers
+    index = {"_class_name": pipeline, "_diffusers_version": diffusers.__version__}
+    for name, make in parts.items():
+        part = make()
+        part.save_pretrained(str(folder / name))
+        cls = type(part).__name__
+        index[name] = [LIBRARY.get(cls, "diffusers"), cls]
+        del part
+        gc.collect()
+    (folder / "model_index.json").write_text(json.dumps(dict(sorted(index.items())), indent=2) + "\n")
+
+
 def build(out: Path, scale_name: str = "tiny", seed: int = 0, inpaint: bool = True,
           separate_inpaint_movq: bool = False) -> dict[str, Path]:
     """Writes out/prior, out/decoder and (with inpaint) out/decoder-inpaint; returns the folders by role."""
-    from diffusers import KandinskyV22InpaintPipeline, KandinskyV22Pipeline
     scale = SCALES[scale_name]
     out.mkdir(parents=True, exist_ok=True)
     folders = {"prior": out / "prior", "decoder": out / "decoder"}
-    prior_pipeline(scale, seed, out / ".work").save_pretrained(folders["prior"], safe_serialization=True)
-    shared_movq = movq(scale, seed, 5)
-    KandinskyV22Pipeline(unet=unet(scale, 4, seed, 4), scheduler=decoder_scheduler(), movq=shared_movq) \
-        .save_pretrained(folders["decoder"], safe_serialization=True)
+    save_pipeline(folders["prior"], "KandinskyV22PriorPipeline", {
+        "text_encoder": lambda: text_encoder(scale, seed), "image_encoder": lambda: image_encoder(scale, seed),
+        "prior": lambda: prior(scale, seed), "tokenizer": lambda: tokenizer(out / ".work" / "tokenizer-source"),
+        "scheduler": prior_scheduler, "image_processor": lambda: image_processor(scale)})
+    save_pipeline(folders["decoder"], "KandinskyV22Pipeline", {
+        "unet": lambda: unet(scale, 4, seed, 4), "scheduler": decoder_scheduler, "movq": lambda: movq(scale, seed, 5)})
     if inpaint:
         folders["inpaint"] = out / "decoder-inpaint"
-        inpaint_movq = movq(scale, seed, 7) if separate_inpaint_movq else shared_movq
-        KandinskyV22InpaintPipeline(unet=unet(scale, 9, seed, 6), scheduler=decoder_scheduler(), movq=inpaint_movq) \
-            .save_pretrained(folders["inpaint"], safe_serialization=True)
+        save_pipeline(folders["inpaint"], "KandinskyV22InpaintPipeline", {
+            "unet": lambda: unet(scale, 9, seed, 6), "scheduler": decoder_scheduler,
+            "movq": lambda: movq(scale, seed, 7 if separate_inpaint_movq else 5)})
     for role, folder in folders.items():
         (folder / "README.md").write_text(
             LICENSE_FRONT_MATTER + f"# Random-weight Kandinsky 2.2 {role} ({scale_name}, seed {seed})\n\n"
             "Untrained: made by unclip_tools.kandinsky22.checkpoints to test the exporter and the engine.\n")
-    for stray in sorted((out / ".work").rglob("*"), reverse=True):
-        stray.unlink() if stray.is_file() else stray.rmdir()
-    (out / ".work").rmdir()
+    shutil.rmtree(out / ".work", ignore_errors=True)
     return folders
 
 
