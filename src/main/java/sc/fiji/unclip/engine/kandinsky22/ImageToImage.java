@@ -11,7 +11,6 @@ import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.GuidedDenoising;
 import sc.fiji.unclip.engine.NoiseSource;
 import sc.fiji.unclip.engine.SourceImage;
-import sc.fiji.unclip.engine.io.PilBicubic;
 import sc.fiji.unclip.engine.sampling.SamplingRun;
 import sc.fiji.unclip.engine.sampling.Scheduler;
 
@@ -44,31 +43,17 @@ final class ImageToImage {
 			"of the " + steps + " steps to run; raise the strength or the steps.");
 		final GuidedDenoising denoising = new GuidedDenoising("decoder", guidance, model.learnedVariance(
 			"decoder", scheduler));
-		final NDArray embeds = denoising.guided() ? embeddings.negative().concat(embeddings.image(), 0)
-			: embeddings.image();
+		final NDArray embeds = embeddings.forDecoder(denoising.guided());
 		cancellation.check();
-		final NDArray encoded = model.movqEncode(manager.create(pixels(source, width, height), new Shape(1, 3,
-			height, width)), false).repeat(0, n);
+		// VaeImageProcessor.preprocess: 2 * (u / 255) - 1 in float32
+		final NDArray encoded = model.movqEncode(Kandinsky22.pixels(manager, source, width, height, u -> 2f * (u /
+			255f) - 1f), false).repeat(0, n);
 		final Shape shape = encoded.getShape();
 		final NDArray vary = manager.create(noise.draw("decoder.vary", n, (int) (shape.size() / n)), shape);
 		final NDArray init = s.addNoise(encoded, vary, run.timesteps()[start]);
 		final NDArray latents = denoising.run(run, start, init, (x, t, index) -> model.components.call(
 			Kandinsky22.DECODER, new NDList(x, t, embeds)).head(), GuidedDenoising.AfterStep.NONE, noise, progress,
 			cancellation);
-		cancellation.check();
-		final NDArray image = model.movqDecode(latents, false);
-		progress.progress("movq", 1, 1);
-		return image;
-	}
-
-	/** VaeImageProcessor.preprocess: resized, {@code 2 * (u / 255) - 1} in float32, [3,H,W]. */
-	static float[] pixels(final SourceImage source, final int width, final int height) {
-		final int[] argb = PilBicubic.resize(source.argb(), source.width(), source.height(), width, height);
-		final int plane = width * height;
-		final float[] out = new float[3 * plane];
-		for (int p = 0; p < plane; p++)
-			for (int c = 0; c < 3; c++)
-				out[c * plane + p] = 2f * (((argb[p] >> (16 - 8 * c)) & 0xff) / 255f) - 1f;
-		return out;
+		return model.movqDecode(latents, false, progress, cancellation);
 	}
 }

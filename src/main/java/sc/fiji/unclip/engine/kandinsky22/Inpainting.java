@@ -11,7 +11,6 @@ import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.engine.GuidedDenoising;
 import sc.fiji.unclip.engine.NoiseSource;
 import sc.fiji.unclip.engine.SourceImage;
-import sc.fiji.unclip.engine.io.PilBicubic;
 import sc.fiji.unclip.engine.sampling.SamplingRun;
 import sc.fiji.unclip.engine.sampling.Scheduler;
 
@@ -45,14 +44,14 @@ final class Inpainting {
 		final int n = (int) embeddings.image().getShape().get(0);
 		final GuidedDenoising denoising = new GuidedDenoising("decoder", guidance, model.learnedVariance(STAGE,
 			scheduler));
-		final NDArray embeds = denoising.guided() ? embeddings.negative().concat(embeddings.image(), 0)
-			: embeddings.image();
+		final NDArray embeds = embeddings.forDecoder(denoising.guided());
 		final Scheduler s = model.scheduler(STAGE, scheduler);
 		final SamplingRun run = s.start(steps);
 		final long[] timesteps = run.timesteps();
 		cancellation.check();
-		final NDArray image = model.movqEncode(manager.create(pixels(source, width, height), new Shape(1, 3,
-			height, width)), true);
+		// prepare_mask_and_masked_image: u / 127.5 - 1 in float32
+		final NDArray image = model.movqEncode(Kandinsky22.pixels(manager, source, width, height, u -> u / 127.5f -
+			1f), true);
 		final int h = (int) image.getShape().get(2), w = (int) image.getShape().get(3);
 		final NDArray keep = manager.create(prepareMask(nearest(keepMask(mask), width, height, w, h), w, h),
 			new Shape(1, 1, h, w));
@@ -72,21 +71,7 @@ final class Inpainting {
 					return keep.mul(proper).add(known.mul(x));
 				}, noise, progress, cancellation);
 		final NDArray composed = keep.mul(image).add(known.mul(latents));
-		cancellation.check();
-		final NDArray out = model.movqDecode(composed, true);
-		progress.progress("movq", 1, 1);
-		return out;
-	}
-
-	/** prepare_mask_and_masked_image's image: resized, {@code u / 127.5 - 1} in float32, [3,H,W]. */
-	static float[] pixels(final SourceImage source, final int width, final int height) {
-		final int[] argb = PilBicubic.resize(source.argb(), source.width(), source.height(), width, height);
-		final int plane = width * height;
-		final float[] out = new float[3 * plane];
-		for (int p = 0; p < plane; p++)
-			for (int c = 0; c < 3; c++)
-				out[c * plane + p] = ((argb[p] >> (16 - 8 * c)) & 0xff) / 127.5f - 1f;
-		return out;
+		return model.movqDecode(composed, true, progress, cancellation);
 	}
 
 	/** Binarised at 0.5 and inverted: 1 = keep. */

@@ -12,10 +12,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import sc.fiji.unclip.Cancellation;
+import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.Bundle;
 import sc.fiji.unclip.engine.LazyComponents;
 import sc.fiji.unclip.engine.PromptTokenizer;
+import sc.fiji.unclip.engine.SourceImage;
+import sc.fiji.unclip.engine.io.PilBicubic;
 import sc.fiji.unclip.engine.sampling.Scheduler;
 import sc.fiji.unclip.engine.sampling.Schedulers;
 
@@ -143,10 +147,38 @@ final class Kandinsky22 implements AutoCloseable {
 		return components.call(movq(MOVQ_ENCODER, inpaint), new NDList(image)).head();
 	}
 
-	/** movq.decode(latents, force_not_quantize=True), then {@code x * 0.5 + 0.5} clamped to [0, 1]. */
-	NDArray movqDecode(final NDArray latents, final boolean inpaint) {
-		return components.call(movq(MOVQ_DECODER, inpaint), new NDList(latents)).head().mul(0.5f).add(0.5f)
-			.clip(0f, 1f);
+	/**
+	 * movq.decode(latents, force_not_quantize=True), then {@code x * 0.5 + 0.5} clamped to [0, 1]: the
+	 * pipelines' last stage, reported as {@code movq 1/1}.
+	 */
+	NDArray movqDecode(final NDArray latents, final boolean inpaint, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		cancellation.check();
+		final NDArray image = components.call(movq(MOVQ_DECODER, inpaint), new NDList(latents)).head().mul(0.5f)
+			.add(0.5f).clip(0f, 1f);
+		progress.progress("movq", 1, 1);
+		return image;
+	}
+
+	/** How a pipeline maps an 8-bit value to its input range (each in float32 as its reference does). */
+	@FunctionalInterface
+	interface ByteScale {
+
+		float of(int value);
+	}
+
+	/** The source resized to width x height with Pillow's bicubic, as [1,3,H,W] through {@code scale}. */
+	static NDArray pixels(final NDManager manager, final SourceImage source, final int width, final int height,
+		final ByteScale scale)
+	{
+		final int[] argb = PilBicubic.resize(source.argb(), source.width(), source.height(), width, height);
+		final int plane = width * height;
+		final float[] out = new float[3 * plane];
+		for (int p = 0; p < plane; p++)
+			for (int c = 0; c < 3; c++)
+				out[c * plane + p] = scale.of((argb[p] >> (16 - 8 * c)) & 0xff);
+		return manager.create(out, new Shape(1, 3, height, width));
 	}
 
 	/**

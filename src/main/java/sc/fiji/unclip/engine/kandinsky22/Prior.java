@@ -26,7 +26,13 @@ import sc.fiji.unclip.engine.sampling.SamplingRun;
 final class Prior {
 
 	/** Image embeddings [n,D] and the decoder's negative embeddings [n,D]. */
-	record Embeddings(NDArray image, NDArray negative) {}
+	record Embeddings(NDArray image, NDArray negative) {
+
+		/** What the decoder UNet is conditioned on: [negative; image] when guided, else the image's. */
+		NDArray forDecoder(final boolean guided) {
+			return guided ? negative.concat(image, 0) : image;
+		}
+	}
 
 	private final Kandinsky22 model;
 	private final int steps;

@@ -31,8 +31,7 @@ final class TextToImage {
 		final int n = (int) embeddings.image().getShape().get(0);
 		final GuidedDenoising denoising = new GuidedDenoising("decoder", guidance, model.learnedVariance(
 			"decoder", scheduler));
-		final NDArray embeds = denoising.guided() ? embeddings.negative().concat(embeddings.image(), 0)
-			: embeddings.image();
+		final NDArray embeds = embeddings.forDecoder(denoising.guided());
 		final SamplingRun run = model.scheduler("decoder", scheduler).start(steps);
 		final Shape shape = new Shape(n, model.latentChannels, model.latentSide(height), model.latentSide(width));
 		final NDArray init = manager.create(noise.draw("decoder.init", n, (int) (shape.size() / n)), shape).mul(
@@ -40,9 +39,6 @@ final class TextToImage {
 		final NDArray latents = denoising.run(run, 0, init, (x, t, index) -> model.components.call(
 			Kandinsky22.DECODER, new NDList(x, t, embeds)).head(), GuidedDenoising.AfterStep.NONE, noise, progress,
 			cancellation);
-		cancellation.check();
-		final NDArray image = model.movqDecode(latents, false);
-		progress.progress("movq", 1, 1);
-		return image;
+		return model.movqDecode(latents, false, progress, cancellation);
 	}
 }

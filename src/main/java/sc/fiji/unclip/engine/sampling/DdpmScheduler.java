@@ -1,7 +1,6 @@
 package sc.fiji.unclip.engine.sampling;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 
 import static sc.fiji.unclip.engine.sampling.Float32Math.clamp;
 import static sc.fiji.unclip.engine.sampling.Float32Math.exp;
@@ -107,28 +106,11 @@ public final class DdpmScheduler implements Scheduler {
 	private NDArray step(final NDArray modelOutput, final int t, final int prevT, final NDArray sample,
 		final NDArray noise)
 	{
-		final boolean learned = varianceType.equals("learned_range");
-		NDArray output = modelOutput, predictedVariance = null;
-		if (learned) {
-			final NDList parts = modelOutput.split(new long[] { sample.getShape().get(1) }, 1);
-			output = parts.get(0);
-			predictedVariance = parts.get(1);
-		}
 		final Coefficients c = coefficients(t, prevT);
-		NDArray x0 = prediction.originalSample(sample, output, c.sqrtAlphaProd, c.sqrtBetaProd);
-		if (clipRange != null) x0 = x0.clip(-clipRange, clipRange);
-		NDArray x = x0.mul(c.x0Coeff).add(sample.mul(c.sampleCoeff));
-		if (t > 0) {
-			final NDArray scaledNoise;
-			if (learned) {
-				final NDArray frac = predictedVariance.add(1).div(2);
-				scaledNoise = frac.mul(c.maxLog).add(frac.neg().add(1).mul(c.minLog)).mul(0.5f).exp().mul(noise);
-			}
-			else if (varianceType.equals("fixed_small_log")) scaledNoise = noise.mul(exp(0.5f * c.minLog));
-			else scaledNoise = noise.mul(sqrt(c.variance));
-			x = x.add(scaledNoise);
-		}
-		return x;
+		final float sigma = varianceType.equals("fixed_small_log") ? exp(0.5f * c.minLog) : sqrt(c.variance);
+		return TensorPosterior.step(prediction, clipRange, varianceType.equals("learned_range"),
+			new TensorPosterior.Coefficients(c.x0Coeff, c.sampleCoeff, c.minLog, c.maxLog, sigma, c.sqrtAlphaProd,
+				c.sqrtBetaProd), modelOutput, sample, noise, t > 0);
 	}
 
 	private float[] step(final float[] modelOutput, final int t, final int prevT, final float[] sample,

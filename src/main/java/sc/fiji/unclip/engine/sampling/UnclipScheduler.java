@@ -6,7 +6,6 @@ import static sc.fiji.unclip.engine.sampling.Float32Math.log;
 import static sc.fiji.unclip.engine.sampling.Float32Math.sqrt;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 
 /**
  * The ancestral sampler of Karlo's unCLIP, as diffusers' {@code UnCLIPScheduler}: DDPM's posterior step (formula
@@ -85,12 +84,7 @@ public final class UnclipScheduler implements Scheduler {
 		};
 	}
 
-	/** The scalars of one jump t -> prevT. */
-	private record Coefficients(float x0Coeff, float sampleCoeff, float minLog, float maxLog, float fixedSigma,
-		float sqrtAlphaProd, float sqrtBetaProd)
-	{}
-
-	private Coefficients coefficients(final int t, final int prevT) {
+	private TensorPosterior.Coefficients coefficients(final int t, final int prevT) {
 		// 1. alphas, betas; beta and alpha of the jump t -> prevT, from the table when it is a single step
 		final float alphaProd = schedule.alphasCumprod()[t];
 		final float alphaProdPrev = prevT >= 0 ? schedule.alphasCumprod()[prevT] : 1f;
@@ -104,34 +98,16 @@ public final class UnclipScheduler implements Scheduler {
 		// 6. posterior variance beta~_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta, and its log bounds
 		final float variance = betaProdPrev / betaProd * beta;
 		final float minLog = learnedRange ? log(variance) : log(Math.max(variance, 1e-20f));
-		return new Coefficients(x0Coeff, sampleCoeff, minLog, log(beta), exp(0.5f * minLog), sqrt(alphaProd),
-			sqrt(betaProd));
+		return new TensorPosterior.Coefficients(x0Coeff, sampleCoeff, minLog, log(beta), exp(0.5f * minLog), sqrt(
+			alphaProd), sqrt(betaProd));
 	}
 
 	/** The tensor step, in diffusers' operation order. */
 	private NDArray step(final NDArray modelOutput, final int t, final int prevT, final NDArray sample,
 		final NDArray noise)
 	{
-		NDArray output = modelOutput, predictedVariance = null;
-		if (learnedRange) {
-			final NDList parts = modelOutput.split(new long[] { sample.getShape().get(1) }, 1);
-			output = parts.get(0);
-			predictedVariance = parts.get(1);
-		}
-		final Coefficients c = coefficients(t, prevT);
-		NDArray x0 = prediction.originalSample(sample, output, c.sqrtAlphaProd, c.sqrtBetaProd);
-		if (clipRange != null) x0 = x0.clip(-clipRange, clipRange);
-		NDArray x = x0.mul(c.x0Coeff).add(sample.mul(c.sampleCoeff));
-		if (t > 0) {
-			final NDArray scaledNoise;
-			if (learnedRange) {
-				final NDArray frac = predictedVariance.add(1).div(2);
-				scaledNoise = frac.mul(c.maxLog).add(frac.neg().add(1).mul(c.minLog)).mul(0.5f).exp().mul(noise);
-			}
-			else scaledNoise = noise.mul(c.fixedSigma);
-			x = x.add(scaledNoise);
-		}
-		return x;
+		return TensorPosterior.step(prediction, clipRange, learnedRange, coefficients(t, prevT), modelOutput,
+			sample, noise, t > 0);
 	}
 
 	private float[] step(final float[] modelOutput, final int t, final int prevT, final float[] sample,
@@ -139,9 +115,10 @@ public final class UnclipScheduler implements Scheduler {
 	{
 		final int n = sample.length;
 		Schedulers.checkLengths(modelOutput, learnedRange ? 2 * n : n, sample, noise, t > 0);
-		final Coefficients c = coefficients(t, prevT);
-		final float x0Coeff = c.x0Coeff, sampleCoeff = c.sampleCoeff, minLog = c.minLog, maxLog = c.maxLog;
-		final float fixedSigma = c.fixedSigma, sqrtAlphaProd = c.sqrtAlphaProd, sqrtBetaProd = c.sqrtBetaProd;
+		final TensorPosterior.Coefficients c = coefficients(t, prevT);
+		final float x0Coeff = c.x0Coeff(), sampleCoeff = c.sampleCoeff(), minLog = c.minLog(), maxLog = c.maxLog();
+		final float fixedSigma = c.fixedSigma(), sqrtAlphaProd = c.sqrtAlphaProd(), sqrtBetaProd = c
+			.sqrtBetaProd();
 		final float[] prevSample = new float[n];
 		for (int i = 0; i < n; i++) {
 			// 2. predicted x_0, formula (15); 3. clipped to [-range, range]
