@@ -59,11 +59,23 @@ public final class GuidedDenoising {
 	}
 
 	/**
-	 * Runs steps {@code start ..} of {@code run} from {@code latents} (which stay the caller's); the result
-	 * lives in {@code latents}' manager.
+	 * Runs steps {@code start ..} of {@code run} from {@code latents} (which stay the caller's) and closes
+	 * the run; the result lives in {@code latents}' manager.
+	 *
+	 * @param constants tensors the network or {@code afterStep} compute with (conditioning, masks): attached
+	 *          to each step's scope while it runs so that their temporaries are freed with it
 	 */
-	public NDArray run(final SamplingRun run, final int start, final NDArray latents, final Network network,
-		final AfterStep afterStep, final NoiseSource noise, final ProgressListener progress,
+	public NDArray run(final SamplingRun run, final int start, final NDArray latents, final NDList constants,
+		final Network network, final AfterStep afterStep, final NoiseSource noise, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		try (run) {
+			return steps(run, start, latents, constants, network, afterStep, noise, progress, cancellation);
+		}
+	}
+
+	private NDArray steps(final SamplingRun run, final int start, final NDArray latents, final NDList constants,
+		final Network network, final AfterStep afterStep, final NoiseSource noise, final ProgressListener progress,
 		final Cancellation cancellation)
 	{
 		final long[] timesteps = run.timesteps();
@@ -77,6 +89,10 @@ public final class GuidedDenoising {
 			final int index = start + k;
 			final NDArray next;
 			try (NDManager step = scope.newSubManager()) {
+				// results of tensor operations live with their first operand: in this step's scope
+				step.tempAttachAll(x);
+				for (final NDArray c : constants)
+					step.tempAttachAll(c);
 				final NDArray input = guided() ? NDArrays.concat(new NDList(x, x), 0) : x;
 				final NDArray t = step.full(new Shape(input.getShape().get(0)), timesteps[index], DataType.INT64);
 				final NDArray out = network.predict(input, t, index);

@@ -51,7 +51,7 @@ final class ImageToImage {
 		final Shape shape = encoded.getShape();
 		final NDArray vary = manager.create(noise.draw("decoder.vary", n, (int) (shape.size() / n)), shape);
 		final NDArray init = s.addNoise(encoded, vary, run.timesteps()[start]);
-		final NDArray latents = denoising.run(run, start, init, (x, t, index) -> model.components.call(
+		final NDArray latents = denoising.run(run, start, init, new NDList(embeds), (x, t, index) -> model.components.call(
 			Kandinsky22.DECODER, new NDList(x, t, embeds)).head(), GuidedDenoising.AfterStep.NONE, noise, progress,
 			cancellation);
 		return model.movqDecode(latents, false, progress, cancellation);

@@ -63,7 +63,8 @@ final class Inpainting {
 			run.initNoiseSigma());
 		final NDArray initialNoise = init.duplicate();
 		final NDArray known = keep.neg().add(1);
-		final NDArray latents = denoising.run(run, 0, init, (x, t, index) -> model.components.call(
+		final NDArray latents = denoising.run(run, 0, init, new NDList(embeds, image, keep, known,
+			initialNoise, maskedBatch, keepBatch), (x, t, index) -> model.components.call(
 			Kandinsky22.INPAINT_DECODER, new NDList(NDArrays.concat(new NDList(x, maskedBatch, keepBatch), 1), t,
 				embeds)).head(), (x, index) -> {
 					final NDArray proper = index < timesteps.length - 1 ? s.addNoise(image, initialNoise,

@@ -70,7 +70,7 @@ final class Prior {
 		final int dim = model.embeddingDim;
 		final NDArray init = manager.create(noise.draw(stage + ".init", batch, dim), new Shape(batch, dim)).mul(
 			run.initNoiseSigma());
-		final NDArray latents = denoising.run(run, 0, init, (x, t, index) -> model.components.call(
+		final NDArray latents = denoising.run(run, 0, init, text, (x, t, index) -> model.components.call(
 			Kandinsky22.PRIOR, new NDList(x, t, text.get(0), text.get(1), text.get(2))).head(),
 			GuidedDenoising.AfterStep.NONE, noise, progress, cancellation);
 		final NDArray embeds = model.components.call(Kandinsky22.PRIOR_POST, new NDList(latents)).head();

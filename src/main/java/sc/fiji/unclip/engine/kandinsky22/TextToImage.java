@@ -36,7 +36,7 @@ final class TextToImage {
 		final Shape shape = new Shape(n, model.latentChannels, model.latentSide(height), model.latentSide(width));
 		final NDArray init = manager.create(noise.draw("decoder.init", n, (int) (shape.size() / n)), shape).mul(
 			run.initNoiseSigma());
-		final NDArray latents = denoising.run(run, 0, init, (x, t, index) -> model.components.call(
+		final NDArray latents = denoising.run(run, 0, init, new NDList(embeds), (x, t, index) -> model.components.call(
 			Kandinsky22.DECODER, new NDList(x, t, embeds)).head(), GuidedDenoising.AfterStep.NONE, noise, progress,
 			cancellation);
 		return model.movqDecode(latents, false, progress, cancellation);

@@ -7,6 +7,7 @@ import static sc.fiji.unclip.engine.sampling.Float32Math.sqrt;
 import java.util.Arrays;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * DPM-Solver++(2M) ("DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models", Lu et
@@ -97,6 +98,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 		private final float[] sigmas;
 		private float[] previousX0;
 		private NDArray previousX0Tensor;
+		private NDManager state;
 		private int taken;
 		private int nextIndex = -1;
 
@@ -168,11 +170,19 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 					.sub(d1.mul(c[2]));
 			}
 			if (previousX0Tensor != null) previousX0Tensor.close();
+			if (state == null) state = NDManager.newBaseManager(sample.getDevice());
 			previousX0Tensor = x0 == output ? x0.duplicate() : x0;
-			previousX0Tensor.attach(sample.getManager());
+			previousX0Tensor.attach(state);
 			taken++;
 			nextIndex = index + 1;
 			return prev;
+		}
+
+		@Override
+		public void close() {
+			if (state != null) state.close();
+			state = null;
+			previousX0Tensor = null;
 		}
 
 		/** sample and x_0 coefficients of the first-order step. */

@@ -44,7 +44,7 @@ class TensorStepTest {
 		final int size = (int) shape.size();
 		final SplittableRandom random = new SplittableRandom(11);
 		float[] x = gaussian(random, size);
-		try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+		try (NDManager manager = NDManager.newBaseManager("PyTorch"); tensors) {
 			NDArray xt = manager.create(x, shape);
 			for (int k = 0; k < 7; k++) {
 				final float[] out = gaussian(random, outputFactor * size);
