@@ -9,7 +9,7 @@ COMMANDS = {
     "fixtures": "fixtures", "reference": "reference", "install": "install",
     "export-kandinsky22": "kandinsky22.export", "kandinsky22-checkpoints": "kandinsky22.checkpoints",
     "kandinsky22-cases": "kandinsky22.cases", "verify": "kandinsky22.verify",
-    "kandinsky22-realscale": "kandinsky22.realscale",
+    "kandinsky22-realscale": "kandinsky22.realscale", "kandinsky22-fixtures": "kandinsky22.fixtures",
 }
 
 

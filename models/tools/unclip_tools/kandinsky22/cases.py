@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from ..reference import one_thread
 from .export import quiet_libraries
 from .sources import check_all
 
@@ -182,7 +183,7 @@ class Reference:
             "mode": case.mode, "prompt": case.prompt, "negative_prompt": case.negative_prompt or None, "n": case.n,
             "width": case.width, "height": case.height, "prior_steps": prior_steps, "prior_guidance": prior_guidance,
             "steps": steps, "guidance": guidance, "strength": case.strength, "scheduler": "ddpm"}
-        with noise.installed(), torch.no_grad():
+        with noise.installed(), torch.no_grad(), one_thread():
             source = None
             if case.source_size:
                 source = picture(case.source_size, seed + 11)

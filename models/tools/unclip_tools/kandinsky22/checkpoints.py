@@ -46,6 +46,8 @@ class Scale:
     unet: dict
     movq: dict
     image_size: dict = field(default_factory=dict)  # image processor: shortest edge, crop
+    unet_groups: int = 32
+    vocabulary: int | None = None  # None: CLIP's 49408 tokens; n: the first n - 514 merges only (micro)
 
 
 TINY = Scale(
@@ -78,13 +80,34 @@ FULL = Scale(
     movq=dict(block_out_channels=(128, 256, 256, 512), layers_per_block=2, norm_num_groups=32, num_vq_embeddings=16384),
     image_size=dict(shortest_edge=224, crop=224),
 )
-SCALES = {"tiny": TINY, "full": FULL}
+# for the Java tests' committed fixture (a few MB): a CLIP BPE vocabulary of 1000 tokens (bytes, the first
+# merges, start and end) keeps the text encoder's embedding table small; otherwise as tiny, narrower.
+MICRO = Scale(
+    embedding_dim=16,
+    text=dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2),
+    vision=dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2, image_size=32,
+                patch_size=8),
+    prior=dict(num_attention_heads=2, attention_head_dim=8, num_layers=1),
+    unet=dict(block_out_channels=(16, 32), layers_per_block=1, attention_head_dim=8, cross_attention_dim=16,
+              down_block_types=("ResnetDownsampleBlock2D", "SimpleCrossAttnDownBlock2D"),
+              up_block_types=("SimpleCrossAttnUpBlock2D", "ResnetUpsampleBlock2D"), sample_size=8),
+    movq=dict(block_out_channels=(32, 32, 32, 32), layers_per_block=1, norm_num_groups=32, num_vq_embeddings=12),
+    image_size=dict(shortest_edge=36, crop=32),
+    unet_groups=8,
+    vocabulary=1000,
+)
+SCALES = {"tiny": TINY, "full": FULL, "micro": MICRO}
 
 
-def tokenizer(folder: Path):
-    """A CLIPTokenizer (slow, as the published prior folder's) written from the CLIP BPE lists open_clip ships."""
+def tokenizer(folder: Path, size: int | None = None):
+    """A CLIPTokenizer (slow, as the published prior folder's) written from the CLIP BPE lists open_clip ships;
+    with size, only the first size - 514 merges (start and end then get ids size - 2 and size - 1)."""
     from transformers import CLIPTokenizer
     vocab, merges = vocabulary()
+    if size is not None:
+        merges = merges[:size - 514]
+        kept = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])][:512 + len(merges)] + [BOS, EOS]
+        vocab = {t: i for i, t in enumerate(kept)}
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(" ".join(m) for m in merges) + "\n",
@@ -101,8 +124,9 @@ def text_encoder(scale: Scale, seed: int):
     from transformers import CLIPTextConfig, CLIPTextModelWithProjection
     _seeded(seed, 1)
     return CLIPTextModelWithProjection(CLIPTextConfig(
-        vocab_size=49408, max_position_embeddings=77, projection_dim=scale.embedding_dim, hidden_act="gelu",
-        bos_token_id=49406, eos_token_id=49407, pad_token_id=0, **scale.text)).eval()
+        vocab_size=scale.vocabulary or 49408, max_position_embeddings=77, projection_dim=scale.embedding_dim,
+        hidden_act="gelu", bos_token_id=(scale.vocabulary or 49408) - 2, eos_token_id=(scale.vocabulary or 49408) - 1,
+        pad_token_id=0, **scale.text)).eval()
 
 
 def image_encoder(scale: Scale, seed: int):
@@ -147,7 +171,8 @@ def unet(scale: Scale, in_channels: int, seed: int, part: int):
     return UNet2DConditionModel(
         in_channels=in_channels, out_channels=8, addition_embed_type="image", encoder_hid_dim=scale.embedding_dim,
         encoder_hid_dim_type="image_proj", mid_block_type="UNetMidBlock2DSimpleCrossAttn",
-        resnet_time_scale_shift="scale_shift", class_embed_type=None, act_fn="silu", norm_num_groups=32,
+        resnet_time_scale_shift="scale_shift", class_embed_type=None, act_fn="silu",
+        norm_num_groups=scale.unet_groups,
         norm_eps=1e-5, flip_sin_to_cos=True, freq_shift=0, **scale.unet).eval()
 
 
@@ -210,7 +235,7 @@ def build(out: Path, scale_name: str = "tiny", seed: int = 0, inpaint: bool = Tr
     folders = {"prior": out / "prior", "decoder": out / "decoder"}
     save_pipeline(folders["prior"], "KandinskyV22PriorPipeline", {
         "text_encoder": lambda: text_encoder(scale, seed), "image_encoder": lambda: image_encoder(scale, seed),
-        "prior": lambda: prior(scale, seed), "tokenizer": lambda: tokenizer(out / ".work" / "tokenizer-source"),
+        "prior": lambda: prior(scale, seed), "tokenizer": lambda: tokenizer(out / ".work" / "tokenizer-source", scale.vocabulary),
         "scheduler": prior_scheduler, "image_processor": lambda: image_processor(scale)})
     save_pipeline(folders["decoder"], "KandinskyV22Pipeline", {
         "unet": lambda: unet(scale, 4, seed, 4), "scheduler": decoder_scheduler, "movq": lambda: movq(scale, seed, 5)})
