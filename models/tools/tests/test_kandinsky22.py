@@ -19,7 +19,7 @@ from unclip_tools.kandinsky22 import cases as k22cases
 from unclip_tools.kandinsky22 import checkpoints
 from unclip_tools.kandinsky22.export import PriorPost, export, quiet_libraries
 from unclip_tools.kandinsky22.sources import SourceError, check, check_all
-from unclip_tools.kandinsky22.verify import verify
+from unclip_tools.kandinsky22.verify import read_f32, verify
 
 SEED = 3  # the tests' checkpoints; verify's report uses another seed
 REPO = TOOLS.parents[1]
@@ -271,7 +271,7 @@ def test_recorded_noise_replays_to_the_same_image(folders, tmp_path):
     assert spec["noise"]["prior.init"]["shape"] == [2, 32]  # prompt and negative prompt: one batch
 
     def replay(changed: str | None = None) -> np.ndarray:
-        stored = {n: torch.from_numpy(k22cases_read(tmp_path / "case", e)) for n, e in spec["noise"].items()}
+        stored = {n: torch.from_numpy(read_f32(tmp_path / "case", e)) for n, e in spec["noise"].items()}
         if changed:
             stored[changed] = stored[changed] + 0.5
         recorder = k22cases.NoiseRecorder(replay=stored)
@@ -281,13 +281,9 @@ def test_recorded_noise_replays_to_the_same_image(folders, tmp_path):
             return ref.decoder(image_embeds=out.image_embeds, negative_image_embeds=out.negative_image_embeds,
                                height=64, width=64, num_inference_steps=3, output_type="np",
                                **recorder.begin("decoder")).images
-    expected = k22cases_read(tmp_path / "case", spec["expected"]["image"])
+    expected = read_f32(tmp_path / "case", spec["expected"]["image"])
     assert np.array_equal(np.transpose(replay(), (0, 3, 1, 2)), expected)
     assert np.abs(np.transpose(replay("prior.step.0"), (0, 3, 1, 2)) - expected).max() > 1e-3
-
-
-def k22cases_read(folder: Path, entry: dict) -> np.ndarray:
-    return np.fromfile(folder / entry["file"], dtype="<f4").reshape(entry["shape"])
 
 
 # ---- end to end: diffusers against the Java engine
