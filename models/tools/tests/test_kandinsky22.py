@@ -15,6 +15,7 @@ import torch
 
 from conftest import TOOLS
 from unclip_tools.export import WrongTorchError, require_torch, sha256
+from unclip_tools.reference import one_thread
 from unclip_tools.kandinsky22 import cases as k22cases
 from unclip_tools.kandinsky22 import checkpoints
 from unclip_tools.kandinsky22.export import PriorPost, export, quiet_libraries
@@ -273,9 +274,9 @@ def test_recorded_noise_replays_to_the_same_image(folders, tmp_path):
     def replay(changed: str | None = None) -> np.ndarray:
         stored = {n: torch.from_numpy(read_f32(tmp_path / "case", e)) for n, e in spec["noise"].items()}
         if changed:
-            stored[changed] = stored[changed] + 0.5
+            stored[changed] = stored[changed] + 2.0
         recorder = k22cases.NoiseRecorder(replay=stored)
-        with recorder.installed(), torch.no_grad():
+        with recorder.installed(), torch.no_grad(), one_thread():  # as the recording ran
             out = ref.prior(case.prompt, negative_prompt=case.negative_prompt, num_inference_steps=3,
                             **recorder.begin("prior"))
             return ref.decoder(image_embeds=out.image_embeds, negative_image_embeds=out.negative_image_embeds,
@@ -283,7 +284,7 @@ def test_recorded_noise_replays_to_the_same_image(folders, tmp_path):
                                **recorder.begin("decoder")).images
     expected = read_f32(tmp_path / "case", spec["expected"]["image"])
     assert np.array_equal(np.transpose(replay(), (0, 3, 1, 2)), expected)
-    assert np.abs(np.transpose(replay("prior.step.0"), (0, 3, 1, 2)) - expected).max() > 1e-3
+    assert np.abs(np.transpose(replay("prior.step.0"), (0, 3, 1, 2)) - expected).max() > 1e-4
 
 
 # ---- end to end: diffusers against the Java engine

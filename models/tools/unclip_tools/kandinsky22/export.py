@@ -294,7 +294,7 @@ def relative_command(argv: list[str], out: Path) -> list[str]:
     shown, folder_next = [], False
     for a in argv:
         shown.append(relative(Path(a), out) if folder_next else a)
-        folder_next = a in ("--prior", "--decoder", "--inpaint", "--bundle")
+        folder_next = a in ("--prior", "--decoder", "--inpaint", "--out")
     return shown
 
 
