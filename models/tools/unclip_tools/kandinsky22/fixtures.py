@@ -1,6 +1,7 @@
 """``kandinsky22-fixtures``: the small Kandinsky 2.2 fixture the Java tests read: a ``micro`` random-weight
-checkpoint (checkpoints.MICRO, a few MB) exported to OUT/bundle, and three parity cases recorded with diffusers
-in OUT/cases (text, a variation of strength 0.5, an inpainting at 128 x 64 with a mask touching the border).
+checkpoint (checkpoints.MICRO, a few MB) exported to OUT/bundle, and five parity cases recorded with diffusers
+in OUT/cases (text, a negative prompt, a variation of strength 0.5, an interpolation of two prompts and an image,
+an inpainting at 128 x 64 with a mask touching the border).
 The Java side commits the output (src/test/resources/kandinsky22/); this command is how it is remade."""
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .cases import record_all
 from .checkpoints import build
 from .export import export
 
-CASES = ["text-cat", "variation-strength0.5", "inpaint-border"]
+CASES = ["text-cat", "text-negative", "variation-strength0.5", "interpolate", "inpaint-border"]
 
 
 def write(out: Path, seed: int = 0, steps: int = 3, prior_steps: int = 2) -> None:
