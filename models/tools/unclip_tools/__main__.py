@@ -1,4 +1,4 @@
-"""Command line: python -m unclip_tools <install|world|tokenizer|train|export|evaluate|fixtures|reference> ..."""
+"""Command line: python -m unclip_tools <command> ... (also ``models/tools/unclip-tools <command>``)."""
 from __future__ import annotations
 
 import importlib
@@ -7,6 +7,9 @@ import sys
 COMMANDS = {
     "world": "world", "tokenizer": "tokenizer", "train": "train", "export": "export", "evaluate": "evaluate",
     "fixtures": "fixtures", "reference": "reference", "install": "install",
+    "export-kandinsky22": "kandinsky22.export", "kandinsky22-checkpoints": "kandinsky22.checkpoints",
+    "kandinsky22-cases": "kandinsky22.cases", "verify": "kandinsky22.verify",
+    "kandinsky22-realscale": "kandinsky22.realscale", "kandinsky22-fixtures": "kandinsky22.fixtures",
 }
 
 

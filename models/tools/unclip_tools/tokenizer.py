@@ -43,14 +43,19 @@ def bytes_to_unicode() -> dict[int, str]:
     return dict(zip(bs, (chr(c) for c in cs)))
 
 
-def build(path: Path | None = None) -> Tokenizer:
+def vocabulary(path: Path | None = None) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """CLIP's token -> id map and its BPE merges in rank order (the same lists as OpenAI's vocab.json/merges.txt)."""
     lines = gzip.open(path or merges_file(), "rt", encoding="utf-8").read().split("\n")
     merges = [tuple(line.split()) for line in lines[1:49152 - 256 - 2 + 1]]
     symbols = list(bytes_to_unicode().values())
     vocab_list = symbols + [s + "</w>" for s in symbols] + ["".join(m) for m in merges] + [BOS, EOS]
     if len(vocab_list) != VOCAB_SIZE:
         raise RuntimeError(f"unexpected CLIP vocabulary size {len(vocab_list)} (expected {VOCAB_SIZE})")
-    vocab = {tok: i for i, tok in enumerate(vocab_list)}
+    return {tok: i for i, tok in enumerate(vocab_list)}, merges
+
+
+def build(path: Path | None = None) -> Tokenizer:
+    vocab, merges = vocabulary(path)
     tok = Tokenizer(BPE(vocab=vocab, merges=merges, continuing_subword_prefix="", end_of_word_suffix="</w>",
                         fuse_unk=False, unk_token=EOS))
     tok.add_special_tokens([BOS, EOS])

@@ -18,10 +18,22 @@ import java.util.Map;
  * @param modelName bundle name
  * @param modelSha256 hash identifying the bundle (sha256 of its manifest)
  * @param engineVersion version of this software
+ * @param width width the model generated at (0: not recorded, the model's only size)
+ * @param height height the model generated at (0: not recorded)
  */
 public record Provenance(String mode, String prompt, long seed, int n, int steps, double guidance,
-	String scheduler, double strength, String modelName, String modelSha256, String engineVersion)
+	String scheduler, double strength, String modelName, String modelSha256, String engineVersion, int width,
+	int height)
 {
+
+	/** Provenance without a generation size (models of one fixed size). */
+	public Provenance(final String mode, final String prompt, final long seed, final int n, final int steps,
+		final double guidance, final String scheduler, final double strength, final String modelName,
+		final String modelSha256, final String engineVersion)
+	{
+		this(mode, prompt, seed, n, steps, guidance, scheduler, strength, modelName, modelSha256, engineVersion, 0,
+			0);
+	}
 
 	/** Ordered key/value pairs, keys prefixed {@code unclip.}, for text chunks and image info. */
 	public Map<String, String> toMap() {
@@ -35,6 +47,7 @@ public record Provenance(String mode, String prompt, long seed, int n, int steps
 		map.put("unclip.guidance", Double.toString(guidance));
 		map.put("unclip.scheduler", scheduler);
 		map.put("unclip.strength", Double.toString(strength));
+		if (width > 0) map.put("unclip.size", width + "x" + height);
 		map.put("unclip.model", modelName);
 		map.put("unclip.model.sha256", modelSha256);
 		map.put("unclip.engine", engineVersion);

@@ -44,16 +44,18 @@ public final class Main {
 
 	private static final String USAGE_TEXT = String.join("\n",
 		"usage: java -jar unclip.jar <command> [options]",
-		"  generate --prompt TEXT [--n N] [--seed S] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
-		"  vary     --image FILE [--n N] [--seed S] [--strength X] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
-		"  inpaint  --image FILE --mask FILE --prompt TEXT [--n N] [--seed S] [--feather PX] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
+		"  generate --prompt TEXT [--n N] [--seed S] [--steps K] [--guidance G] [--scheduler NAME] [--size WxH] [--model DIR] --out FILE.png",
+		"  vary     --image FILE [--n N] [--seed S] [--strength X] [--steps K] [--guidance G] [--scheduler NAME] [--size WxH] [--model DIR] --out FILE.png",
+		"  inpaint  --image FILE --mask FILE --prompt TEXT [--n N] [--seed S] [--feather PX] [--steps K] [--guidance G] [--scheduler NAME] [--size WxH] [--model DIR] --out FILE.png",
 		"  serve    [--host 127.0.0.1] [--port 8080] [--model DIR] [--api-key KEY]",
 		"  imagej   [ImageJ arguments, e.g. -batch macros/text-to-image.ijm]",
+		"  parity   --case DIR --model DIR   (developer: runs a case of unclip-tools verify, see models/README.md)",
 		"Schedulers: ddim, ddpm, dpmsolver++, unclip. With --n > 1 files are numbered (out-1.png, ...).",
+		"--size: kandinsky22 models make any multiple of 64 (default 512x512); the tiny model only its own size.",
 		"generate, vary and inpaint take --server URL instead of --model to run on an inference service.");
 
-	private static final Set<String> SAMPLING = Set.of("n", "seed", "steps", "guidance", "scheduler", "model",
-		"server", "out", "quiet");
+	private static final Set<String> SAMPLING = Set.of("n", "seed", "steps", "guidance", "scheduler", "size",
+		"model", "server", "out", "quiet");
 
 	private Main() {}
 
@@ -91,8 +93,9 @@ public final class Main {
 				case "vary" -> vary(new Arguments("vary", args, 1, known("image", "strength")), out, err);
 				case "inpaint" -> inpaint(new Arguments("inpaint", args, 1, known("image", "mask", "prompt",
 					"feather")), out, err);
+				case "parity" -> ParityCommand.run(new Arguments("parity", args, 1, Set.of("case", "model")), out, err);
 				default -> throw new Arguments.UsageException("unknown command '" + args[0] +
-					"'; use generate, vary, inpaint, serve or imagej (--help lists the options)");
+					"'; use generate, vary, inpaint, serve, imagej or parity (--help lists the options)");
 			};
 		}
 		catch (final Arguments.UsageException e) {
@@ -258,7 +261,15 @@ public final class Main {
 	}
 
 	private static SamplingOptions sampling(final Arguments a) {
-		return new SamplingOptions(a.integer("steps"), a.decimal("guidance"), a.optional("scheduler"));
+		final SamplingOptions options = new SamplingOptions(a.integer("steps"), a.decimal("guidance"), a.optional(
+			"scheduler"));
+		final String size = a.optional("size");
+		if (size == null) return options;
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})x(\\d{1,5})").matcher(size
+			.trim());
+		if (!m.matches()) throw new Arguments.UsageException("--size '" + size + "' is not WIDTHxHEIGHT, e.g. " +
+			"--size 768x512");
+		return options.withSize(Integer.valueOf(m.group(1)), Integer.valueOf(m.group(2)));
 	}
 
 	private static sc.fiji.unclip.ProgressListener progress(final Arguments a, final PrintStream err) {

@@ -109,6 +109,7 @@ public final class RemoteGenerator implements Generator {
 			if (s.steps() != null) json.addProperty("steps", s.steps());
 			if (s.guidance() != null) json.addProperty("guidance", s.guidance());
 			if (s.scheduler() != null) json.addProperty("scheduler", s.scheduler());
+			if (s.width() != null && s.height() != null) json.addProperty("size", s.width() + "x" + s.height());
 			json.addProperty("stream", true);
 		}
 		final byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
@@ -145,7 +146,8 @@ public final class RemoteGenerator implements Generator {
 				request.n()).field("response_format", "b64_json");
 		if (extended) {
 			form.field("seed", request.seed()).field("feather", request.feather()).field("stream", true);
-			sampling(form, request.sampling());
+			// an edit's 'size' is its output size on the service; results keep the image's size here
+			sampling(form, request.sampling() == null ? null : request.sampling().withSize(null, null));
 		}
 		final JsonObject result = call("/v1/images/edits", form.contentType(), form.finish(), progress,
 			cancellation);
@@ -161,6 +163,7 @@ public final class RemoteGenerator implements Generator {
 	private static void sampling(final MultipartBody form, final SamplingOptions s) {
 		if (s == null) return;
 		form.field("steps", s.steps()).field("guidance", s.guidance()).field("scheduler", s.scheduler());
+		if (s.width() != null && s.height() != null) form.field("size", s.width() + "x" + s.height());
 	}
 
 	// -- one call, with retries --
@@ -393,7 +396,8 @@ public final class RemoteGenerator implements Generator {
 				extended = true;
 				return new ModelInfo(name, u.get("kind").getAsString(), u.get("sha256").getAsString(), u.get(
 					"resolution").getAsInt(), u.get("default_steps").getAsInt(), u.get("default_guidance")
-						.getAsDouble(), u.get("default_scheduler").getAsString());
+						.getAsDouble(), u.get("default_scheduler").getAsString(), u.has("size_multiple") ? u.get(
+							"size_multiple").getAsInt() : 0);
 			}
 			catch (final IOException e) {
 				last = e;

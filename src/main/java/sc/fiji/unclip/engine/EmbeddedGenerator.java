@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
@@ -58,7 +57,8 @@ public final class EmbeddedGenerator implements Generator {
 		this.pipeline = pipeline;
 		final var defaults = bundle.manifest().getAsJsonObject("defaults");
 		info = new ModelInfo(bundle.name(), bundle.kind(), bundle.sha256(), pipeline.resolution(), defaults.get(
-			"steps").getAsInt(), defaults.get("guidance").getAsDouble(), defaults.get("scheduler").getAsString());
+			"steps").getAsInt(), defaults.get("guidance").getAsDouble(), defaults.get("scheduler").getAsString(),
+			pipeline.sizeMultiple());
 	}
 
 	/** Opens a bundle folder (hashes checked, networks loaded). */
@@ -69,6 +69,7 @@ public final class EmbeddedGenerator implements Generator {
 	private static EmbeddedGenerator open(final Bundle bundle) {
 		Offline.enforce();
 		TorchSettings.apply();
+		Libtorch.start();
 		final EmbeddedGenerator generator = new EmbeddedGenerator(bundle, PipelineKinds.load(bundle, device()));
 		// scheduler scalars rounded by libtorch, as diffusers' are (see TorchScalarMath)
 		Schedulers.useScalarMath(TorchScalarMath.INSTANCE);
@@ -84,7 +85,7 @@ public final class EmbeddedGenerator implements Generator {
 		final String wanted = System.getProperty(DEVICE_PROPERTY, "cpu");
 		if (wanted.equalsIgnoreCase("cpu")) return Device.cpu();
 		if (wanted.equalsIgnoreCase("gpu")) {
-			if (Engine.getEngine("PyTorch").getGpuCount() > 0) return Device.gpu();
+			if (Libtorch.start().getGpuCount() > 0) return Device.gpu();
 			throw new UnclipException("-D" + DEVICE_PROPERTY + "=gpu was asked for but no GPU is visible to " +
 				"libtorch; use cpu, or install a CUDA build of libtorch (README \"No network\").");
 		}
@@ -153,17 +154,17 @@ public final class EmbeddedGenerator implements Generator {
 			}
 			final Settings s = settings[first];
 			final float[] image = pipeline.run(new PipelineRequest("text", prompts.get(0), images, s.steps,
-				s.guidance, s.scheduler, 1.0, null, null, prompts), new SeededNoise(seeds), listener(progress),
-				orNone(cancellation), Trace.NONE);
-			final int per = 3 * pipeline.resolution() * pipeline.resolution();
+				s.guidance, s.scheduler, 1.0, null, null, prompts, s.width, s.height, null), new SeededNoise(seeds),
+				listener(progress), orNone(cancellation), Trace.NONE);
+			final int per = 3 * s.width * s.height;
 			int offset = 0;
 			for (final int r : pass) {
 				final TextToImageRequest request = requests.get(r);
 				final float[] mine = java.util.Arrays.copyOfRange(image, offset * per, (offset + request.n()) * per);
 				offset += request.n();
-				results[r] = result(mine, request.n(), new Provenance("text", request.prompt(), request.seed(),
-					request.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion()),
-					warnings.get(r));
+				results[r] = result(mine, request.n(), s, new Provenance("text", request.prompt(), request.seed(),
+					request.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion(),
+					recordedWidth(s), recordedHeight(s)), warnings.get(r));
 			}
 		}
 		return List.of(results);
@@ -180,21 +181,25 @@ public final class EmbeddedGenerator implements Generator {
 			" is outside (0, 1]; use 1 for a fresh variation, lower (e.g. 0.5) to stay close to the image.");
 		if ((int) (s.steps * (1.0 - strength)) >= s.steps) throw new UnclipException("Strength " + strength +
 			" leaves none of the " + s.steps + " steps to run; raise the strength or the steps.");
-		final int r = pipeline.resolution();
-		final float[] one = ImageTensors.toTensor(ImageTensors.resized(ArgbImages.toAwt(request.image()), r,
-			r));
-		final float[] image = pipeline.run(new PipelineRequest("variation", null, request.n(), s.steps,
-			s.guidance, s.scheduler, strength, repeated(one, request.n()), null), new SeededNoise(request.seed(),
-				request.n()), listener(progress), orNone(cancellation), Trace.NONE);
-		final List<Img<ARGBType>> images = new ArrayList<>();
+		final int[] original = ArgbImages.pixels(request.image());
 		final int w = (int) request.image().dimension(0), h = (int) request.image().dimension(1);
+		final BufferedImage awt = ArgbImages.toAwt(original, w, h);
+		final float[] one = ImageTensors.toTensor(ImageTensors.resized(awt, s.width, s.height));
+		final float[] image = pipeline.run(new PipelineRequest("variation", null, request.n(), s.steps,
+			s.guidance, s.scheduler, strength, repeated(one, request.n()), null, null, s.width, s.height,
+			new SourceImage(original, w, h)), new SeededNoise(request.seed(), request.n()), listener(progress),
+			orNone(cancellation), Trace.NONE);
+		// the size asked for, else the source's
+		final boolean sized = request.sampling() != null && request.sampling().width() != null;
+		final List<Img<ARGBType>> images = new ArrayList<>();
 		for (int i = 0; i < request.n(); i++) {
-			final Img<ARGBType> out = ImageTensors.toImage(image, i, r);
-			images.add(w == r && h == r ? out : ArgbImages.fromAwt(ImageTensors.resized(ArgbImages.toAwt(out),
-				w, h)));
+			final Img<ARGBType> out = ImageTensors.toImage(image, i, s.width, s.height);
+			images.add(sized || w == s.width && h == s.height ? out : ArgbImages.fromAwt(ImageTensors.resized(
+				ArgbImages.toAwt(out), w, h)));
 		}
 		return new GenerationResult(images, new Provenance("variation", null, request.seed(), request.n(),
-			s.steps, s.guidance, s.scheduler, strength, info.name(), info.sha256(), engineVersion()), List.of());
+			s.steps, s.guidance, s.scheduler, strength, info.name(), info.sha256(), engineVersion(), recordedWidth(
+				s), recordedHeight(s)), List.of());
 	}
 
 	@Override
@@ -210,22 +215,25 @@ public final class EmbeddedGenerator implements Generator {
 			request.feather() + " must be 0 or more pixels.");
 		final InpaintRegion region = InpaintRegion.of(request.mask(), request.image().dimension(0), request
 			.image().dimension(1));
-		final int r = pipeline.resolution();
 		final int[] original = ArgbImages.pixels(request.image());
 		final BufferedImage source = ArgbImages.toAwt(original, region.width, region.height);
-		final float[] crop = ImageTensors.toTensor(ImageTensors.resized(region.crop(source), r, r));
+		final BufferedImage cropped = region.crop(source);
+		final float[] crop = ImageTensors.toTensor(ImageTensors.resized(cropped, s.width, s.height));
 		final float[] image = pipeline.run(new PipelineRequest("inpaint", request.prompt(), request.n(), s.steps,
-			s.guidance, s.scheduler, 1.0, repeated(crop, request.n()), repeated(region.maskAt(r), request.n())),
-			new SeededNoise(request.seed(), request.n()), listener(progress), orNone(cancellation), Trace.NONE);
+			s.guidance, s.scheduler, 1.0, repeated(crop, request.n()), repeated(region.maskAt(s.width, s.height),
+				request.n()), null, s.width, s.height, new SourceImage(ArgbImages.pixels(ArgbImages.fromAwt(cropped)),
+					region.side, region.side)), new SeededNoise(request.seed(), request.n()), listener(progress),
+			orNone(cancellation), Trace.NONE);
 		final List<Img<ARGBType>> images = new ArrayList<>();
 		for (int i = 0; i < request.n(); i++) {
 			final BufferedImage generated = ImageTensors.resized(ArgbImages.toAwt(ImageTensors.toImage(image, i,
-				r)), region.side, region.side);
+				s.width, s.height)), region.side, region.side);
 			images.add(ArrayImgs.argbs(region.composite(original, generated, request.feather()), region.width,
 				region.height));
 		}
 		return new GenerationResult(images, new Provenance("inpaint", request.prompt(), request.seed(), request
-			.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion()), warnings);
+			.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion(), recordedWidth(
+				s), recordedHeight(s)), warnings);
 	}
 
 	@Override
@@ -253,8 +261,11 @@ public final class EmbeddedGenerator implements Generator {
 		return "unclip-fiji " + (v == null ? "dev" : v) + " (DJL PyTorch)";
 	}
 
-	/** The user's steps, guidance and scheduler or the model's defaults, validated. */
-	public record Settings(int steps, double guidance, String scheduler) {}
+	/** The user's steps, guidance, scheduler and size or the model's defaults, validated. */
+	public record Settings(int steps, double guidance, String scheduler, int width, int height) {}
+
+	/** Largest side a model of free size is asked to make. */
+	public static final int MAX_GENERATED_SIDE = 2048;
 
 	public Settings settings(final int n, final SamplingOptions options) {
 		if (n < 1 || n > MAX_IMAGES) throw new UnclipException("Cannot make " + n + " images in one request; " +
@@ -271,7 +282,36 @@ public final class EmbeddedGenerator implements Generator {
 			.toLowerCase();
 		if (!Schedulers.NAMES.contains(scheduler)) throw new UnclipException("Unknown scheduler '" + o
 			.scheduler() + "'; use one of " + String.join(", ", Schedulers.NAMES) + ".");
-		return new Settings(steps, guidance, scheduler);
+		final int[] size = size(o);
+		return new Settings(steps, guidance, scheduler, size[0], size[1]);
+	}
+
+	/** The requested size, or the model's default; fixed-size models refuse any other. */
+	private int[] size(final SamplingOptions o) {
+		final int[] defaults = pipeline.defaultSize();
+		if (o.width() == null && o.height() == null) return defaults;
+		if (o.width() == null || o.height() == null) throw new UnclipException("Give both width and height " +
+			"(e.g. 768x512), or neither for the model's default " + defaults[0] + "x" + defaults[1] + ".");
+		final int w = o.width(), h = o.height(), m = pipeline.sizeMultiple();
+		if (m == 0) {
+			if (w == defaults[0] && h == defaults[1]) return defaults;
+			throw new UnclipException("The model " + info.name() + " (kind " + info.kind() + ") makes only " +
+				defaults[0] + "x" + defaults[1] + " images, not " + w + "x" + h + "; leave the size out.");
+		}
+		if (w < m || h < m || w % m != 0 || h % m != 0 || w > MAX_GENERATED_SIDE || h > MAX_GENERATED_SIDE)
+			throw new UnclipException("The size " + w + "x" + h + " is not possible with " + info.name() +
+				": width and height must be multiples of " + m + " from " + m + " to " + MAX_GENERATED_SIDE +
+				" (the model's default is " + defaults[0] + "x" + defaults[1] + ").");
+		return new int[] { w, h };
+	}
+
+	/** Provenance records the size for models of free size only. */
+	private int recordedWidth(final Settings s) {
+		return pipeline.sizeMultiple() > 0 ? s.width : 0;
+	}
+
+	private int recordedHeight(final Settings s) {
+		return pipeline.sizeMultiple() > 0 ? s.height : 0;
 	}
 
 	private void checkPrompt(final String prompt, final List<String> warnings) {
@@ -297,12 +337,12 @@ public final class EmbeddedGenerator implements Generator {
 		return out;
 	}
 
-	private GenerationResult result(final float[] image, final int n, final Provenance provenance,
-		final List<String> warnings)
+	private static GenerationResult result(final float[] image, final int n, final Settings s,
+		final Provenance provenance, final List<String> warnings)
 	{
 		final List<Img<ARGBType>> images = new ArrayList<>();
 		for (int i = 0; i < n; i++)
-			images.add(ImageTensors.toImage(image, i, pipeline.resolution()));
+			images.add(ImageTensors.toImage(image, i, s.width, s.height));
 		return new GenerationResult(images, provenance, List.copyOf(warnings));
 	}
 

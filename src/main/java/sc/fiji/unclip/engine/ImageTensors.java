@@ -56,12 +56,17 @@ final class ImageTensors {
 
 	/** Image {@code i} of a [n,3,R,R] tensor as an ARGB image. */
 	static Img<ARGBType> toImage(final float[] tensor, final int i, final int size) {
-		final int plane = size * size;
+		return toImage(tensor, i, size, size);
+	}
+
+	/** Image {@code i} of a [n,3,h,w] tensor as an ARGB image. */
+	static Img<ARGBType> toImage(final float[] tensor, final int i, final int width, final int height) {
+		final int plane = width * height;
 		final int[] pixels = new int[plane];
 		final int offset = i * 3 * plane;
 		for (int p = 0; p < plane; p++)
 			pixels[p] = ARGBType.rgba(toByte(tensor[offset + p]), toByte(tensor[offset + plane + p]), toByte(
 				tensor[offset + 2 * plane + p]), 255);
-		return ArrayImgs.argbs(pixels, size, size);
+		return ArrayImgs.argbs(pixels, width, height);
 	}
 }

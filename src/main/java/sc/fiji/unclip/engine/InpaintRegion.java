@@ -86,12 +86,17 @@ final class InpaintRegion {
 
 	/** The mask over the crop at the model resolution: 1 where any selected pixel falls into the cell. */
 	float[] maskAt(final int resolution) {
-		final float[] out = new float[resolution * resolution];
+		return maskAt(resolution, resolution);
+	}
+
+	/** The mask over the crop at w x h: 1 where any selected pixel falls into the cell. */
+	float[] maskAt(final int w, final int h) {
+		final float[] out = new float[w * h];
 		for (int y = 0; y < side; y++)
 			for (int x = 0; x < side; x++) {
 				final int ix = x0 + x, iy = y0 + y;
 				if (ix < 0 || iy < 0 || ix >= width || iy >= height || !selected[iy * width + ix]) continue;
-				out[(int) ((long) y * resolution / side) * resolution + (int) ((long) x * resolution / side)] = 1f;
+				out[(int) ((long) y * h / side) * w + (int) ((long) x * w / side)] = 1f;
 			}
 		return out;
 	}

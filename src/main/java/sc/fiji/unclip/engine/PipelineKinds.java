@@ -12,7 +12,7 @@ import sc.fiji.unclip.UnclipException;
 public final class PipelineKinds {
 
 	private static final Map<String, BiFunction<Bundle, Device, Pipeline>> KINDS = new TreeMap<>(Map.of(
-		"tiny", TinyPipeline::load));
+		"tiny", TinyPipeline::load, "kandinsky22", sc.fiji.unclip.engine.kandinsky22.Kandinsky22Pipeline::load));
 
 	private PipelineKinds() {}
 

@@ -17,14 +17,27 @@ import java.util.List;
  * @param mask [n,1,R,R], 1 = regenerate (inpaint), else null
  * @param prompts one prompt per image when the images of the batch have different prompts (cross-request
  *        batching of text to image), else null: every image uses {@code prompt}
+ * @param width output width for kinds of free size ({@link Pipeline#sizeMultiple()} &gt; 0), else 0
+ * @param height output height, as {@code width}
+ * @param image the source pixels before any resizing (variation and inpaint: the region to inpaint; the
+ *        {@code mask} is then at width x height), for kinds whose own preprocessing must equal their
+ *        reference's; null for the others
  */
 public record PipelineRequest(String mode, String prompt, int n, int steps, double guidance,
-	String scheduler, double strength, float[] source, float[] mask, List<String> prompts)
+	String scheduler, double strength, float[] source, float[] mask, List<String> prompts, int width,
+	int height, SourceImage image)
 {
 
 	public PipelineRequest {
 		if (prompts != null && prompts.size() != n) throw new IllegalArgumentException(prompts.size() +
 			" prompts for " + n + " images");
+	}
+
+	public PipelineRequest(final String mode, final String prompt, final int n, final int steps,
+		final double guidance, final String scheduler, final double strength, final float[] source,
+		final float[] mask, final List<String> prompts)
+	{
+		this(mode, prompt, n, steps, guidance, scheduler, strength, source, mask, prompts, 0, 0, null);
 	}
 
 	public PipelineRequest(final String mode, final String prompt, final int n, final int steps,

@@ -39,7 +39,16 @@ public final class PromptTokenizer implements AutoCloseable {
 	public Tokens encode(final String prompt) {
 		if (prompt == null || prompt.isBlank()) throw new UnclipException(
 			"The prompt is empty; describe the image to generate, e.g. \"a red circle on a blue background\".");
-		final long[] raw = tokenizer.encode(prompt).getIds();
+		return encodeText(prompt);
+	}
+
+	/**
+	 * Any text, the empty one included (an unconditional prompt is the encoded empty text): ids padded to
+	 * the context length; {@link Tokens#length()} real tokens (start and end included, at most the context
+	 * length) make the attention mask.
+	 */
+	public Tokens encodeText(final String text) {
+		final long[] raw = tokenizer.encode(text).getIds();
 		final boolean truncated = raw.length > contextLength;
 		final long[] ids = new long[contextLength];
 		Arrays.fill(ids, padId);

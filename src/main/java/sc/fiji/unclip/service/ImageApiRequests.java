@@ -36,7 +36,7 @@ final class ImageApiRequests {
 	Work generation(final RequestFields fields) {
 		final OutputSize size = common(fields);
 		return new Work.TextToImage(new TextToImageRequest(prompt(fields), n(fields), seed(fields),
-			sampling(fields)), size);
+			atSize(sampling(fields), size)), size);
 	}
 
 	Work variation(final RequestFields fields, final Map<String, byte[]> files) {
@@ -46,8 +46,8 @@ final class ImageApiRequests {
 		final double strength = fields.has("strength") ? fields.number("strength") : 1.0;
 		if (!(strength > 0 && strength <= 1)) throw ApiException.badRequest("invalid_value",
 			"'strength' must be in (0, 1]; 1 starts from pure noise.");
-		return new Work.Variation(new VariationRequest(image, n(fields), seed(fields), strength, sampling(
-			fields)), size);
+		return new Work.Variation(new VariationRequest(image, n(fields), seed(fields), strength, atSize(sampling(
+			fields), size)), size);
 	}
 
 	Work edit(final RequestFields fields, final Map<String, byte[]> files) {
@@ -130,6 +130,18 @@ final class ImageApiRequests {
 	private long seed(final RequestFields fields) {
 		final Long seed = fields.integer("seed");
 		return seed != null ? seed : SEEDS.nextLong() & Long.MAX_VALUE;
+	}
+
+	/**
+	 * A model of free size makes the asked size itself when it can (a multiple of its size step, within the
+	 * engine's limit); otherwise it makes its default and the response is resampled to the size.
+	 */
+	private SamplingOptions atSize(final SamplingOptions sampling, final OutputSize size) {
+		final int m = model.sizeMultiple();
+		if (size == null || m == 0 || size.width() % m != 0 || size.height() % m != 0 || size.width() >
+			sc.fiji.unclip.engine.EmbeddedGenerator.MAX_GENERATED_SIDE || size.height() >
+				sc.fiji.unclip.engine.EmbeddedGenerator.MAX_GENERATED_SIDE) return sampling;
+		return sampling.withSize(size.width(), size.height());
 	}
 
 	private SamplingOptions sampling(final RequestFields fields) {

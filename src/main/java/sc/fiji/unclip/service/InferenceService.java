@@ -290,6 +290,7 @@ public final class InferenceService implements AutoCloseable {
 		unclip.add("aliases", aliases);
 		unclip.addProperty("sha256", model.sha256());
 		unclip.addProperty("resolution", model.resolution());
+		if (model.sizeMultiple() > 0) unclip.addProperty("size_multiple", model.sizeMultiple());
 		unclip.addProperty("default_steps", model.defaultSteps());
 		unclip.addProperty("default_guidance", model.defaultGuidance());
 		unclip.addProperty("default_scheduler", model.defaultScheduler());

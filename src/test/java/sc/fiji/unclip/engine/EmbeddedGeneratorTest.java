@@ -269,4 +269,23 @@ class EmbeddedGeneratorTest {
 		final UnclipException e = assertThrows(UnclipException.class, call);
 		assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' lacks '" + expected + "'");
 	}
+
+	@Test
+	void aFixedSizeModelTakesItsOwnSizeOrNone() {
+		final int r = generator.model().resolution();
+		assertEquals(0, generator.model().sizeMultiple());
+		final GenerationResult result = generator.textToImage(new TextToImageRequest("a red circle", 1, 1,
+			new SamplingOptions(2, null, null, r, r)), null, null);
+		assertEquals(r, result.images().get(0).dimension(0));
+		assertEquals(null, result.provenance().toMap().get("unclip.size"));
+	}
+
+	@Test
+	void aFixedSizeModelRefusesOtherSizes() {
+		final int r = generator.model().resolution();
+		final UnclipException e = assertThrows(UnclipException.class, () -> generator.textToImage(
+			new TextToImageRequest("a red circle", 1, 1, new SamplingOptions(2, null, null, 2 * r, r)), null, null));
+		assertTrue(e.getMessage().contains("makes only " + r + "x" + r) && e.getMessage().contains(2 * r + "x" +
+			r), e.getMessage());
+	}
 }

@@ -3,6 +3,8 @@ package sc.fiji.unclip.engine.sampling;
 import static sc.fiji.unclip.engine.sampling.Float32Math.clamp;
 import static sc.fiji.unclip.engine.sampling.Float32Math.sqrt;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * Deterministic sampling of "Denoising Diffusion Implicit Models" (Song et al. 2021) with eta = 0, as
  * diffusers' {@code DDIMScheduler}: each step predicts x_0 and moves to the previous timestep along the
@@ -64,6 +66,21 @@ public final class DdimScheduler implements Scheduler {
 				final int t = (int) timesteps[index];
 				return DdimScheduler.this.step(modelOutput, t, t - trainSteps / steps, sample);
 			}
+
+			@Override
+			public NDArray step(final NDArray modelOutput, final int index, final NDArray sample,
+				final NDArray noise)
+			{
+				final int t = (int) timesteps[index];
+				final int prevT = t - trainSteps / steps;
+				final float alphaProd = schedule.alphasCumprod()[t];
+				final float alphaProdPrev = prevT >= 0 ? schedule.alphasCumprod()[prevT] : finalAlphaProd;
+				final float sqrtAlphaProd = sqrt(alphaProd), sqrtBetaProd = sqrt(1 - alphaProd);
+				NDArray x0 = prediction.originalSample(sample, modelOutput, sqrtAlphaProd, sqrtBetaProd);
+				final NDArray eps = prediction.epsilon(sample, modelOutput, x0, sqrtAlphaProd, sqrtBetaProd);
+				if (clipRange != null) x0 = x0.clip(-clipRange, clipRange);
+				return x0.mul(sqrt(alphaProdPrev)).add(eps.mul(sqrt(1 - alphaProdPrev - 0f)));
+			}
 		};
 	}
 
@@ -94,6 +111,11 @@ public final class DdimScheduler implements Scheduler {
 
 	@Override
 	public float[] addNoise(final float[] original, final float[] noise, final long timestep) {
+		return schedule.addNoise(original, noise, timestep);
+	}
+
+	@Override
+	public NDArray addNoise(final NDArray original, final NDArray noise, final long timestep) {
 		return schedule.addNoise(original, noise, timestep);
 	}
 }

@@ -1,5 +1,7 @@
 package sc.fiji.unclip.engine.sampling;
 
+import ai.djl.ndarray.NDArray;
+
 import static sc.fiji.unclip.engine.sampling.Float32Math.clamp;
 import static sc.fiji.unclip.engine.sampling.Float32Math.exp;
 import static sc.fiji.unclip.engine.sampling.Float32Math.log;
@@ -67,15 +69,23 @@ public final class DdpmScheduler implements Scheduler {
 				final int prev = index + 1 < timesteps.length ? (int) timesteps[index + 1] : -1;
 				return DdpmScheduler.this.step(modelOutput, (int) timesteps[index], prev, sample, noise);
 			}
+
+			@Override
+			public NDArray step(final NDArray modelOutput, final int index, final NDArray sample,
+				final NDArray noise)
+			{
+				final int prev = index + 1 < timesteps.length ? (int) timesteps[index + 1] : -1;
+				return DdpmScheduler.this.step(modelOutput, (int) timesteps[index], prev, sample, noise);
+			}
 		};
 	}
 
-	private float[] step(final float[] modelOutput, final int t, final int prevT, final float[] sample,
-		final float[] noise)
-	{
-		final boolean learned = varianceType.equals("learned_range");
-		final int n = sample.length;
-		Schedulers.checkLengths(modelOutput, learned ? 2 * n : n, sample, noise, t > 0);
+	/** The scalars of one step t -> prevT. */
+	private record Coefficients(float x0Coeff, float sampleCoeff, float variance, float minLog, float maxLog,
+		float sqrtAlphaProd, float sqrtBetaProd)
+	{}
+
+	private Coefficients coefficients(final int t, final int prevT) {
 		// 1. alphas, betas: alpha_bar_t, alpha_bar_{t-1}, alpha_t = alpha_bar_t / alpha_bar_{t-1}
 		final float alphaProd = schedule.alphasCumprod()[t];
 		final float alphaProdPrev = prevT >= 0 ? schedule.alphasCumprod()[prevT] : 1f;
@@ -88,8 +98,31 @@ public final class DdpmScheduler implements Scheduler {
 		final float sampleCoeff = sqrt(currentAlpha) * betaProdPrev / betaProd;
 		// 6. posterior variance beta~_t, formulas (6) and (7), clamped before its log is taken
 		final float variance = Math.max(betaProdPrev / betaProd * currentBeta, 1e-20f);
-		final float minLog = log(variance), maxLog = log(currentBeta);
-		final float sqrtAlphaProd = sqrt(alphaProd), sqrtBetaProd = sqrt(betaProd);
+		return new Coefficients(x0Coeff, sampleCoeff, variance, log(variance), log(currentBeta), sqrt(alphaProd),
+			sqrt(betaProd));
+	}
+
+	/** The tensor step, in diffusers' operation order. */
+	private NDArray step(final NDArray modelOutput, final int t, final int prevT, final NDArray sample,
+		final NDArray noise)
+	{
+		final Coefficients c = coefficients(t, prevT);
+		final float sigma = varianceType.equals("fixed_small_log") ? exp(0.5f * c.minLog) : sqrt(c.variance);
+		return TensorPosterior.step(prediction, clipRange, varianceType.equals("learned_range"),
+			new TensorPosterior.Coefficients(c.x0Coeff, c.sampleCoeff, c.minLog, c.maxLog, sigma, c.sqrtAlphaProd,
+				c.sqrtBetaProd), modelOutput, sample, noise, t > 0);
+	}
+
+	private float[] step(final float[] modelOutput, final int t, final int prevT, final float[] sample,
+		final float[] noise)
+	{
+		final boolean learned = varianceType.equals("learned_range");
+		final int n = sample.length;
+		Schedulers.checkLengths(modelOutput, learned ? 2 * n : n, sample, noise, t > 0);
+		final Coefficients c = coefficients(t, prevT);
+		final float x0Coeff = c.x0Coeff, sampleCoeff = c.sampleCoeff, variance = c.variance;
+		final float minLog = c.minLog, maxLog = c.maxLog;
+		final float sqrtAlphaProd = c.sqrtAlphaProd, sqrtBetaProd = c.sqrtBetaProd;
 		final float[] prevSample = new float[n];
 		for (int i = 0; i < n; i++) {
 			// 2. predicted x_0, formula (15); 3. clipped to [-range, range]
@@ -115,6 +148,11 @@ public final class DdpmScheduler implements Scheduler {
 
 	@Override
 	public float[] addNoise(final float[] original, final float[] noise, final long timestep) {
+		return schedule.addNoise(original, noise, timestep);
+	}
+
+	@Override
+	public NDArray addNoise(final NDArray original, final NDArray noise, final long timestep) {
 		return schedule.addNoise(original, noise, timestep);
 	}
 }

@@ -6,6 +6,9 @@ import static sc.fiji.unclip.engine.sampling.Float32Math.sqrt;
 
 import java.util.Arrays;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
 /**
  * DPM-Solver++(2M) ("DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models", Lu et
  * al. 2022, Algorithm 2), as diffusers' {@code DPMSolverMultistepScheduler} with
@@ -94,6 +97,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 		private final long[] timesteps;
 		private final float[] sigmas;
 		private float[] previousX0;
+		private NDArray previousX0Tensor;
+		private NDManager state;
 		private int taken;
 		private int nextIndex = -1;
 
@@ -138,6 +143,70 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 			return prev;
 		}
 
+		@Override
+		public NDArray step(final NDArray modelOutput, final int index, final NDArray sample, final NDArray noise) {
+			if (nextIndex >= 0 && index != nextIndex) throw new IllegalStateException("DPM-Solver++ steps must be " +
+				"taken in order: expected step " + nextIndex + ", got " + index);
+			final int last = timesteps.length - 1;
+			final boolean firstOrderFinal = index == last && (eulerAtFinal || lowerOrderFinal && timesteps.length <
+				15 || finalSigmaZero);
+			final NDArray output = learnedVariance && modelOutput.getShape().get(1) == 2 * sample.getShape().get(1)
+				? modelOutput.split(new long[] { sample.getShape().get(1) }, 1).get(0) : modelOutput;
+			final float sigma = sigmas[index], alpha = alphaOf(sigma), sigmaT = sigma * alpha;
+			final NDArray x0 = switch (prediction) {
+				case EPSILON -> sample.sub(output.mul(sigmaT)).div(alpha);
+				case SAMPLE -> output;
+				case V_PREDICTION -> sample.mul(alpha).sub(output.mul(sigmaT));
+			};
+			final NDArray prev;
+			if (taken < 1 || firstOrderFinal) {
+				final float[] c = firstOrderCoefficients(index);
+				prev = sample.mul(c[0]).sub(x0.mul(c[1]));
+			}
+			else {
+				final float[] c = secondOrderCoefficients(index);
+				final NDArray d1 = x0.sub(previousX0Tensor).mul(c[3]);
+				prev = heun ? sample.mul(c[0]).sub(x0.mul(c[1])).add(d1.mul(c[2])) : sample.mul(c[0]).sub(x0.mul(c[1]))
+					.sub(d1.mul(c[2]));
+			}
+			if (previousX0Tensor != null) previousX0Tensor.close();
+			if (state == null) state = NDManager.newBaseManager(sample.getDevice());
+			previousX0Tensor = x0 == output ? x0.duplicate() : x0;
+			previousX0Tensor.attach(state);
+			taken++;
+			nextIndex = index + 1;
+			return prev;
+		}
+
+		@Override
+		public void close() {
+			if (state != null) state.close();
+			state = null;
+			previousX0Tensor = null;
+		}
+
+		/** sample and x_0 coefficients of the first-order step. */
+		private float[] firstOrderCoefficients(final int index) {
+			final float sigmaT = sigmas[index + 1], sigmaS = sigmas[index];
+			final float alphaT = alphaOf(sigmaT), alphaS = alphaOf(sigmaS);
+			final float sT = sigmaT * alphaT, sS = sigmaS * alphaS;
+			final float h = lambda(alphaT, sT) - lambda(alphaS, sS);
+			return new float[] { sT / sS, alphaT * (exp(-h) - 1.0f) };
+		}
+
+		/** sample, D0 and D1 coefficients and the D1 scale 1 / r0 of the second-order step. */
+		private float[] secondOrderCoefficients(final int index) {
+			final float sigmaT = sigmas[index + 1], sigmaS0 = sigmas[index], sigmaS1 = sigmas[index - 1];
+			final float alphaT = alphaOf(sigmaT), alphaS0 = alphaOf(sigmaS0), alphaS1 = alphaOf(sigmaS1);
+			final float sT = sigmaT * alphaT, sS0 = sigmaS0 * alphaS0, sS1 = sigmaS1 * alphaS1;
+			final float lambdaT = lambda(alphaT, sT), lambdaS0 = lambda(alphaS0, sS0), lambdaS1 = lambda(alphaS1, sS1);
+			final float h = lambdaT - lambdaS0, h0 = lambdaS0 - lambdaS1;
+			final float r0 = h0 / h;
+			final float d0Coeff = alphaT * (exp(-h) - 1.0f);
+			final float d1Coeff = heun ? alphaT * ((exp(-h) - 1.0f) / h + 1.0f) : 0.5f * d0Coeff;
+			return new float[] { sT / sS0, d0Coeff, d1Coeff, 1.0f / r0 };
+		}
+
 		private float[] originalSample(final float[] modelOutput, final float[] sample, final float sigma) {
 			final float alpha = alphaOf(sigma), sigmaT = sigma * alpha;
 			final float[] x0 = new float[sample.length];
@@ -153,11 +222,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 
 		/** 2. DPM-Solver++(1), the DDIM step: x_t = (sigma_t / sigma_s) x_s - alpha_t (e^-h - 1) x_0. */
 		private float[] firstOrder(final float[] x0, final int index, final float[] sample) {
-			final float sigmaT = sigmas[index + 1], sigmaS = sigmas[index];
-			final float alphaT = alphaOf(sigmaT), alphaS = alphaOf(sigmaS);
-			final float sT = sigmaT * alphaT, sS = sigmaS * alphaS;
-			final float h = lambda(alphaT, sT) - lambda(alphaS, sS);
-			final float sampleCoeff = sT / sS, x0Coeff = alphaT * (exp(-h) - 1.0f);
+			final float[] c = firstOrderCoefficients(index);
+			final float sampleCoeff = c[0], x0Coeff = c[1];
 			final float[] x = new float[sample.length];
 			for (int i = 0; i < x.length; i++) x[i] = sampleCoeff * sample[i] - x0Coeff * x0[i];
 			return x;
@@ -168,15 +234,8 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 		 * x_t = (sigma_t / sigma_s0) x - alpha_t (e^-h - 1) (D0 + D1 / 2); Heun replaces the D1 coefficient.
 		 */
 		private float[] secondOrder(final float[] m0, final float[] m1, final int index, final float[] sample) {
-			final float sigmaT = sigmas[index + 1], sigmaS0 = sigmas[index], sigmaS1 = sigmas[index - 1];
-			final float alphaT = alphaOf(sigmaT), alphaS0 = alphaOf(sigmaS0), alphaS1 = alphaOf(sigmaS1);
-			final float sT = sigmaT * alphaT, sS0 = sigmaS0 * alphaS0, sS1 = sigmaS1 * alphaS1;
-			final float lambdaT = lambda(alphaT, sT), lambdaS0 = lambda(alphaS0, sS0), lambdaS1 = lambda(alphaS1, sS1);
-			final float h = lambdaT - lambdaS0, h0 = lambdaS0 - lambdaS1;
-			final float r0 = h0 / h;
-			final float d1Scale = 1.0f / r0;
-			final float sampleCoeff = sT / sS0, d0Coeff = alphaT * (exp(-h) - 1.0f);
-			final float d1Coeff = heun ? alphaT * ((exp(-h) - 1.0f) / h + 1.0f) : 0.5f * d0Coeff;
+			final float[] c = secondOrderCoefficients(index);
+			final float sampleCoeff = c[0], d0Coeff = c[1], d1Coeff = c[2], d1Scale = c[3];
 			final float[] x = new float[sample.length];
 			for (int i = 0; i < x.length; i++) {
 				final float d1 = d1Scale * (m0[i] - m1[i]);
@@ -207,5 +266,13 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
 		final float[] noisy = new float[original.length];
 		for (int i = 0; i < noisy.length; i++) noisy[i] = alpha * original[i] + sigmaT * noise[i];
 		return noisy;
+	}
+
+	@Override
+	public NDArray addNoise(final NDArray original, final NDArray noise, final long timestep) {
+		Schedulers.checkTimestep(timestep, schedule.trainTimesteps());
+		final float sigma = trainSigmas[(int) timestep];
+		final float alpha = alphaOf(sigma), sigmaT = sigma * alpha;
+		return original.mul(alpha).add(noise.mul(sigmaT));
 	}
 }

@@ -2,6 +2,8 @@ package sc.fiji.unclip.engine.sampling;
 
 import java.util.List;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * The forward process every scheduler shares: betas, alphas = 1 - beta and alpha_bar (the cumulative product),
  * over {@code num_train_timesteps}, computed in float32 exactly as diffusers does (its {@code betas} are float32
@@ -97,5 +99,12 @@ record NoiseSchedule(float[] betas, float[] alphas, float[] alphasCumprod) {
 		final float[] noisy = new float[original.length];
 		for (int i = 0; i < noisy.length; i++) noisy[i] = sqrtAlphaProd * original[i] + sqrtBetaProd * noise[i];
 		return noisy;
+	}
+
+	/** {@link #addNoise(float[], float[], long)} on native tensors (shapes broadcast as torch's). */
+	NDArray addNoise(final NDArray original, final NDArray noise, final long timestep) {
+		Schedulers.checkTimestep(timestep, trainTimesteps());
+		final float alphaProd = alphasCumprod[(int) timestep];
+		return original.mul(Float32Math.sqrt(alphaProd)).add(noise.mul(Float32Math.sqrt(1 - alphaProd)));
 	}
 }

@@ -1,5 +1,7 @@
 package sc.fiji.unclip.engine.sampling;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * What the denoising network predicts (diffusers' {@code prediction_type}), and how a scheduler turns that
  * into the predicted clean sample x_0 and the predicted noise epsilon, in diffusers' float32 operation order.
@@ -49,6 +51,34 @@ enum PredictionType {
 				return (sample - sqrtAlphaProd * originalSample) / sqrtBetaProd;
 			default:
 				return sqrtAlphaProd * output + sqrtBetaProd * sample;
+		}
+	}
+
+	/** {@link #originalSample} on native tensors, in the same operation order. */
+	NDArray originalSample(final NDArray sample, final NDArray output, final float sqrtAlphaProd,
+		final float sqrtBetaProd)
+	{
+		switch (this) {
+			case EPSILON:
+				return sample.sub(output.mul(sqrtBetaProd)).div(sqrtAlphaProd);
+			case SAMPLE:
+				return output;
+			default:
+				return sample.mul(sqrtAlphaProd).sub(output.mul(sqrtBetaProd));
+		}
+	}
+
+	/** {@link #epsilon} on native tensors, in the same operation order. */
+	NDArray epsilon(final NDArray sample, final NDArray output, final NDArray originalSample,
+		final float sqrtAlphaProd, final float sqrtBetaProd)
+	{
+		switch (this) {
+			case EPSILON:
+				return output;
+			case SAMPLE:
+				return sample.sub(originalSample.mul(sqrtAlphaProd)).div(sqrtBetaProd);
+			default:
+				return output.mul(sqrtAlphaProd).add(sample.mul(sqrtBetaProd));
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package sc.fiji.unclip.engine.sampling;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * A diffusion noise scheduler: the rule that turns a model's prediction at timestep t into the sample at
  * the previous timestep. Each implementation matches the diffusers scheduler of the same name step for
@@ -19,4 +21,7 @@ public interface Scheduler {
 
 	/** Forward process q(x_t | x_0) (diffusers' {@code add_noise}); used for variations of strength < 1. */
 	float[] addNoise(float[] original, float[] noise, long timestep);
+
+	/** {@link #addNoise(float[], float[], long)} on native tensors. */
+	NDArray addNoise(NDArray original, NDArray noise, long timestep);
 }

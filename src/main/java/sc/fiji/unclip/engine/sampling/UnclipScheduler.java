@@ -5,6 +5,8 @@ import static sc.fiji.unclip.engine.sampling.Float32Math.exp;
 import static sc.fiji.unclip.engine.sampling.Float32Math.log;
 import static sc.fiji.unclip.engine.sampling.Float32Math.sqrt;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * The ancestral sampler of Karlo's unCLIP, as diffusers' {@code UnCLIPScheduler}: DDPM's posterior step (formula
  * (7) of Ho et al.) over the cosine schedule, taken between the unevenly spaced timestamps
@@ -70,14 +72,19 @@ public final class UnclipScheduler implements Scheduler {
 				final int prevT = index + 1 < timesteps.length ? (int) timesteps[index + 1] : t - 1;
 				return UnclipScheduler.this.step(modelOutput, t, prevT, sample, noise);
 			}
+
+			@Override
+			public NDArray step(final NDArray modelOutput, final int index, final NDArray sample,
+				final NDArray noise)
+			{
+				final int t = (int) timesteps[index];
+				final int prevT = index + 1 < timesteps.length ? (int) timesteps[index + 1] : t - 1;
+				return UnclipScheduler.this.step(modelOutput, t, prevT, sample, noise);
+			}
 		};
 	}
 
-	private float[] step(final float[] modelOutput, final int t, final int prevT, final float[] sample,
-		final float[] noise)
-	{
-		final int n = sample.length;
-		Schedulers.checkLengths(modelOutput, learnedRange ? 2 * n : n, sample, noise, t > 0);
+	private TensorPosterior.Coefficients coefficients(final int t, final int prevT) {
 		// 1. alphas, betas; beta and alpha of the jump t -> prevT, from the table when it is a single step
 		final float alphaProd = schedule.alphasCumprod()[t];
 		final float alphaProdPrev = prevT >= 0 ? schedule.alphasCumprod()[prevT] : 1f;
@@ -91,9 +98,27 @@ public final class UnclipScheduler implements Scheduler {
 		// 6. posterior variance beta~_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta, and its log bounds
 		final float variance = betaProdPrev / betaProd * beta;
 		final float minLog = learnedRange ? log(variance) : log(Math.max(variance, 1e-20f));
-		final float maxLog = log(beta);
-		final float fixedSigma = exp(0.5f * minLog);
-		final float sqrtAlphaProd = sqrt(alphaProd), sqrtBetaProd = sqrt(betaProd);
+		return new TensorPosterior.Coefficients(x0Coeff, sampleCoeff, minLog, log(beta), exp(0.5f * minLog), sqrt(
+			alphaProd), sqrt(betaProd));
+	}
+
+	/** The tensor step, in diffusers' operation order. */
+	private NDArray step(final NDArray modelOutput, final int t, final int prevT, final NDArray sample,
+		final NDArray noise)
+	{
+		return TensorPosterior.step(prediction, clipRange, learnedRange, coefficients(t, prevT), modelOutput,
+			sample, noise, t > 0);
+	}
+
+	private float[] step(final float[] modelOutput, final int t, final int prevT, final float[] sample,
+		final float[] noise)
+	{
+		final int n = sample.length;
+		Schedulers.checkLengths(modelOutput, learnedRange ? 2 * n : n, sample, noise, t > 0);
+		final TensorPosterior.Coefficients c = coefficients(t, prevT);
+		final float x0Coeff = c.x0Coeff(), sampleCoeff = c.sampleCoeff(), minLog = c.minLog(), maxLog = c.maxLog();
+		final float fixedSigma = c.fixedSigma(), sqrtAlphaProd = c.sqrtAlphaProd(), sqrtBetaProd = c
+			.sqrtBetaProd();
 		final float[] prevSample = new float[n];
 		for (int i = 0; i < n; i++) {
 			// 2. predicted x_0, formula (15); 3. clipped to [-range, range]
@@ -118,6 +143,11 @@ public final class UnclipScheduler implements Scheduler {
 
 	@Override
 	public float[] addNoise(final float[] original, final float[] noise, final long timestep) {
+		return schedule.addNoise(original, noise, timestep);
+	}
+
+	@Override
+	public NDArray addNoise(final NDArray original, final NDArray noise, final long timestep) {
 		return schedule.addNoise(original, noise, timestep);
 	}
 }

@@ -1,0 +1,15 @@
+package sc.fiji.unclip.engine;
+
+/**
+ * An 8-bit RGB image as a pipeline receives it, before any resizing: kinds whose preprocessing must equal
+ * their reference's (Pillow resizes in Kandinsky 2.2's pipelines) start from these pixels.
+ *
+ * @param argb row-major {@code 0xAARRGGBB} pixels (alpha ignored)
+ */
+public record SourceImage(int[] argb, int width, int height) {
+
+	public SourceImage {
+		if (argb.length != width * height) throw new IllegalArgumentException(argb.length + " pixels for " +
+			width + "x" + height);
+	}
+}
