@@ -58,7 +58,7 @@ final class PluginContext implements AutoCloseable, AfterAllCallback {
 	ImagePlus result(final Class<? extends Command> command, final Object... keyValues) {
 		final CommandModule module = run(command, keyValues);
 		assertFalse(module.isCanceled(), () -> "cancelled: " + module.getCancelReason());
-		return (ImagePlus) module.getOutput("result");
+		return ((ImageMaker) module.getDelegateObject()).result();
 	}
 
 	/** Runs a command that must fail with a message containing {@code expected}; returns the message. */

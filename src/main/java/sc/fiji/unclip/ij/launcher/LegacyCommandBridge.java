@@ -1,7 +1,6 @@
 package sc.fiji.unclip.ij.launcher;
 
 import ij.IJ;
-import ij.ImagePlus;
 import ij.Macro;
 import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
@@ -21,11 +20,14 @@ import sc.fiji.unclip.UnclipException;
 
 /**
  * The ImageJ 1.x plugin behind each unCLIP menu entry of the launcher ({@code arg} = the SciJava command's
- * class name): runs the command with the macro's options or a dialog, shows its output images, records the
- * inputs it ran with for ImageJ's macro recorder, and reports a failure as ImageJ does: a dialog in the
+ * class name): runs the command with the macro's options or a dialog, records the inputs it ran with for
+ * ImageJ's macro recorder as imagej-legacy does (unless the command is {@code no-record}), and reports a failure as ImageJ does: a dialog in the
  * GUI, an aborted macro (the reason on stderr and a non-zero exit in {@code -batch} mode).
  */
 public class LegacyCommandBridge implements PlugIn {
+
+	/** The attribute of a command that records itself, which imagej-legacy's recorder then leaves alone. */
+	static final String NO_RECORD = "no-record";
 
 	private static volatile String lastFailure;
 
@@ -75,9 +77,8 @@ public class LegacyCommandBridge implements PlugIn {
 			else fail(outcome.cancelReason());
 			return;
 		}
-		for (final ImagePlus imp : CommandRun.imageOutputs(outcome.module()))
-			imp.show();
-		record(outcome.module(), run.inputs(), context);
+		// new images are on show already: the command showed them, or LegacyDisplays did as Fiji's GUI does
+		if (!info.is(NO_RECORD)) record(outcome.module(), run.inputs(), context);
 	}
 
 	/** The last failure message of a run on this JVM (for {@code -batch} reports and tests). */
