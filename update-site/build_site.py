@@ -124,7 +124,7 @@ def output_timestamp(pom: Path) -> str:
 def plan(root: Path, fiji_managed: set):
 	"""(Fiji path, source file) pairs to ship, and the (jar, coordinates) left out because Fiji has them."""
 	target = root / "target"
-	plugin = target / "unclip.jar"
+	plugin = target / "unclip-fiji.jar"  # the plugin jar without Class-Path (unclip.jar's is for `java -jar`)
 	if not plugin.is_file():
 		raise SystemExit(f"{plugin} is missing: run `mvn -B package -DskipTests` first")
 	files = [("jars/unclip.jar", plugin)]

@@ -30,6 +30,7 @@ public class LegacyCommandBridge implements PlugIn {
 	static final String NO_RECORD = "no-record";
 
 	private static volatile String lastFailure;
+	private static volatile int lastFailureLine;
 
 	@Override
 	public void run(final String arg) {
@@ -86,8 +87,14 @@ public class LegacyCommandBridge implements PlugIn {
 		return lastFailure;
 	}
 
+	/** The macro line of that failure, or 0 outside a macro. */
+	public static int lastFailureLine() {
+		return lastFailureLine;
+	}
+
 	static void clearLastFailure() {
 		lastFailure = null;
+		lastFailureLine = 0;
 	}
 
 	/**
@@ -119,14 +126,15 @@ public class LegacyCommandBridge implements PlugIn {
 	}
 
 	/**
-	 * Reports a user's mistake: a dialog in the GUI (aborting a running macro, whose error dialog names the
-	 * line); in a headless macro the macro is aborted with the message as its error, which
+	 * Reports a user's mistake: a dialog in the GUI (a running macro stops with ImageJ's error dialog, which
+	 * names the line); in a headless macro the macro is aborted with the message as its error, which
 	 * {@link BatchMacro} prints.
 	 */
 	private static void fail(final String message) {
-		lastFailure = message;
-		if (Recorder.record) Recorder.setCommand(null);
 		final Interpreter interp = Interpreter.getInstance();
+		lastFailure = message;
+		lastFailureLine = interp == null ? 0 : BatchMacro.errorLine(interp);
+		if (Recorder.record) Recorder.setCommand(null);
 		if (GraphicsEnvironment.isHeadless()) {
 			if (interp == null) {
 				System.err.println("unCLIP: " + message);
@@ -141,8 +149,13 @@ public class LegacyCommandBridge implements PlugIn {
 			}
 			throw new RuntimeException(Macro.MACRO_CANCELED);
 		}
-		IJ.error("unCLIP", message);
-		if (interp != null) throw new RuntimeException(Macro.MACRO_CANCELED);
+		if (interp == null) {
+			IJ.error("unCLIP", message);
+			return;
+		}
+		// ImageJ's "Macro Error" dialog names the message and the line; the macro stops there (a loop too)
+		interp.abort(message);
+		throw new RuntimeException(Macro.MACRO_CANCELED);
 	}
 
 	private static UnclipException userError(final Throwable e) {
