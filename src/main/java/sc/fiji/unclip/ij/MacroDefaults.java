@@ -34,14 +34,27 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 		if (options == null) return;
 		for (final ModuleItem<?> item : module.getInfo().inputs()) {
 			final String name = item.getName();
-			if (module.isInputResolved(name) || filledByFiji(item)) continue;
+			if (filledByFiji(item)) continue;
 			final String given = Macro.getValue(options, name, null);
-			if (given != null) {
+			// imagej-legacy leaves a value it cannot convert open, and converts "abc" to 0 for a number
+			if (given != null && (!module.isInputResolved(name) || !readable(item, given.trim()))) {
 				cancel(module.getInfo().getMenuPath().getLeaf().getName() + ": '" + name + "=" + given.trim() +
 					"' is not valid; " + name + " must be " + expected(item) + ".");
 				return;
 			}
 			module.resolveInput(name); // keeps the value the command starts with
+		}
+	}
+
+	private static boolean readable(final ModuleItem<?> item, final String text) {
+		final Class<?> type = item.getType();
+		if (type != int.class && type != long.class && type != double.class && type != float.class) return true;
+		try {
+			new java.math.BigDecimal(text);
+			return true;
+		}
+		catch (final NumberFormatException e) {
+			return false;
 		}
 	}
 
