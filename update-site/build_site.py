@@ -149,7 +149,7 @@ def plan(root: Path, fiji_managed: set):
 	puts into target/natives, each shipped once and tagged with its platform.
 	"""
 	target = root / "target"
-	plugin = target / "unclip.jar"
+	plugin = target / "unclip-fiji.jar"  # the plugin jar without Class-Path (unclip.jar's is for `java -jar`)
 	if not plugin.is_file():
 		raise SystemExit(f"{plugin} is missing: run `mvn -B package -DskipTests` first")
 	files = [("jars/unclip.jar", plugin)]

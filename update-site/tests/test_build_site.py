@@ -66,8 +66,8 @@ def test_jar_checksum_vector_ignores_order_dates_manifest_and_property_comments(
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-	if not (ROOT / "target/unclip.jar").is_file():
-		pytest.skip("run `mvn -B package -DskipTests` first: target/unclip.jar is missing")
+	if not (ROOT / "target/unclip-fiji.jar").is_file():
+		pytest.skip("run `mvn -B package -DskipTests` first: target/unclip-fiji.jar is missing")
 	out = tmp_path_factory.mktemp("site")
 	build_site.build(ROOT, out)
 	return out
@@ -100,6 +100,13 @@ def test_site_reads_back(site):
 	assert not any("jna" in n for n in names), "Fiji ships jna"
 	assert not any("scijava-common" in n or "/ij-" in n or "gson" in n or "imglib2" in n for n in names)
 	assert not any("slf4j" in n for n in names), "the CLI's logging provider must not reach Fiji (it has its own)"
+
+
+def test_the_plugin_jar_has_no_class_path(site):
+	"""A Class-Path would load second copies of ImageJ, SciJava and ImgLib2 from a lib/ folder beside it."""
+	with zipfile.ZipFile(site / ("jars/unclip.jar-" + build_site.output_timestamp(ROOT / "pom.xml"))) as jar:
+		manifest = jar.read("META-INF/MANIFEST.MF").decode()
+	assert "Class-Path" not in manifest, manifest
 
 
 def test_same_inputs_same_bytes(site, tmp_path):
@@ -153,7 +160,7 @@ def test_install_rejects_a_damaged_site(site, tmp_path):
 		install_from_site.install(copy.as_uri(), tmp_path / "fiji")
 	victim.write_bytes(original)
 	db = gzip.decompress((copy / "db.xml.gz").read_bytes())
-	wanted = build_site.checksum("jars/unclip.jar", ROOT / "target/unclip.jar").encode()
+	wanted = build_site.checksum("jars/unclip.jar", ROOT / "target/unclip-fiji.jar").encode()
 	(copy / "db.xml.gz").write_bytes(gzip.compress(db.replace(wanted, b"0" * 40)))
 	with pytest.raises(ValueError, match="unclip.jar: checksum"):
 		install_from_site.install(copy.as_uri(), tmp_path / "fiji2")

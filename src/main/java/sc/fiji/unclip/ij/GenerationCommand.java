@@ -1,12 +1,15 @@
 package sc.fiji.unclip.ij;
 
 import ij.IJ;
+import ij.ImagePlus;
 
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.thread.ThreadService;
 import org.scijava.ui.DialogPrompt;
 import org.scijava.ui.UIService;
 
@@ -17,10 +20,12 @@ import sc.fiji.unclip.UnclipException;
 
 /**
  * What the unCLIP commands share: the generator from {@link UnclipService}, progress with Esc to cancel,
- * and the rule that a user's mistake ends the command with a message (a dialog in the GUI, the cancel reason
- * in macros and headless runs), never a stack trace and never a changed source image.
+ * the new image shown through ImageJ 1.x ({@link ImageJOutput}) and the run recorded with every key
+ * ({@link MacroRecording}), and the rule that a user's mistake ends the command with a message (a dialog in
+ * the GUI, the cancel reason in macros and headless runs), never a stack trace and never a changed source
+ * image.
  */
-public abstract class GenerationCommand extends ContextCommand {
+public abstract class GenerationCommand extends ContextCommand implements ImageMaker {
 
 	public static final String MODEL_DEFAULT = "model default";
 	/** Seeds the commands pick themselves stay small enough to read and to type into a macro. */
@@ -38,15 +43,41 @@ public abstract class GenerationCommand extends ContextCommand {
 	@Parameter(required = false)
 	private org.scijava.app.StatusService status;
 
-	/** The command's work, with the shared generator and a progress listener that cancels on Esc. */
-	protected abstract void generate(Generator generator, ImageJProgress progress);
+	@Parameter(required = false)
+	private ThreadService threads;
+
+	private ImagePlus result;
+
+	/**
+	 * The command's work, with the shared generator and a progress listener that cancels on Esc: the new
+	 * image, or null when the command changed the source in place.
+	 */
+	protected abstract ImagePlus generate(Generator generator, ImageJProgress progress);
+
+	/** The menu name, as macros call it. */
+	protected abstract String name();
+
+	/** Every input a macro gives, as it was used (the seed picked for -1), in the dialog's order. */
+	protected abstract Map<String, Object> options();
+
+	/** The run's line, for the result's info. */
+	protected final String macroLine() {
+		return MacroLine.of(name(), options());
+	}
+
+	@Override
+	public ImagePlus result() {
+		return result;
+	}
 
 	@Override
 	public final void run() {
 		IJ.resetEscape();
 		final ImageJProgress progress = new ImageJProgress(status);
 		try {
-			generate(unclip.generator(), progress);
+			result = generate(unclip.generator(), progress);
+			if (result != null) ImageJOutput.show(result, threads);
+			MacroRecording.record(name(), options());
 		}
 		catch (final CancelledException e) {
 			cancel("Cancelled; nothing was changed.");

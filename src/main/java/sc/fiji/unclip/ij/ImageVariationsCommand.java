@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -17,7 +17,8 @@ import sc.fiji.unclip.Generator;
  * Plugins › unCLIP › Image Variations...: new images with the content and style of the current image (its
  * CLIP image embedding decoded with fresh noise), of the current plane or of every plane.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Image Variations...", headless = true)
+@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Image Variations...", headless = true,
+	attrs = @Attr(name = MacroRecording.NO_RECORD))
 public class ImageVariationsCommand extends GenerationCommand {
 
 	public static final String NAME = "Image Variations...";
@@ -51,19 +52,22 @@ public class ImageVariationsCommand extends GenerationCommand {
 	@Parameter(label = "Planes", choices = { Planes.CURRENT, Planes.ALL })
 	private String planes = Planes.CURRENT;
 
-	@Parameter(type = ItemIO.OUTPUT)
-	private ImagePlus result;
-
 	@Override
-	protected void generate(final Generator generator, final ImageJProgress progress) {
+	protected ImagePlus generate(final Generator generator, final ImageJProgress progress) {
 		final ImagePlus source = Planes.required(image, NAME);
 		final List<Integer> indices = Planes.of(source, planes);
 		seed = resolveSeed(seed);
-		result = StackVariations.run(generator, source, indices, new StackVariations.Settings(n, seed, strength,
-			sampling(steps, guidance, scheduler)), MacroLine.of(NAME, options()), progress);
+		return StackVariations.run(generator, source, indices, new StackVariations.Settings(n, seed, strength,
+			sampling(steps, guidance, scheduler)), macroLine(), progress);
 	}
 
-	private Map<String, Object> options() {
+	@Override
+	protected String name() {
+		return NAME;
+	}
+
+	@Override
+	protected Map<String, Object> options() {
 		final Map<String, Object> options = new LinkedHashMap<>();
 		options.put("n", n);
 		options.put("seed", seed);

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -20,7 +20,8 @@ import sc.fiji.unclip.UnclipException;
  * the ROI Manager) from a prompt. Pixels outside stay bit-identical; by default the result is a new image
  * with the source's calibration and info, and "in place" edits the plane with a working Undo.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Inpaint Selection...", headless = true)
+@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Inpaint Selection...", headless = true,
+	attrs = @Attr(name = MacroRecording.NO_RECORD))
 public class InpaintSelectionCommand extends GenerationCommand {
 
 	public static final String NAME = "Inpaint Selection...";
@@ -78,11 +79,8 @@ public class InpaintSelectionCommand extends GenerationCommand {
 	@Parameter(required = false, persist = false)
 	private RoiManager roiManager;
 
-	@Parameter(type = ItemIO.OUTPUT, required = false)
-	private ImagePlus result;
-
 	@Override
-	protected void generate(final Generator generator, final ImageJProgress progress) {
+	protected ImagePlus generate(final Generator generator, final ImageJProgress progress) {
 		final ImagePlus source = Planes.required(image, NAME);
 		if (!output.equals(NEW_IMAGE) && !output.equals(IN_PLACE)) throw new UnclipException("output=" + output +
 			" is not a choice; use '" + NEW_IMAGE + "' or '" + IN_PLACE + "'.");
@@ -91,11 +89,17 @@ public class InpaintSelectionCommand extends GenerationCommand {
 		final var settings = new SelectionInpainting.Settings(n, resolveSeed(seed), feather, sampling(steps,
 			guidance, scheduler));
 		seed = settings.seed();
-		result = SelectionInpainting.run(generator, source, targets, indices, settings, output.equals(IN_PLACE),
-			MacroLine.of(NAME, options()), progress);
+		return SelectionInpainting.run(generator, source, targets, indices, settings, output.equals(IN_PLACE),
+			macroLine(), progress);
 	}
 
-	private Map<String, Object> options() {
+	@Override
+	protected String name() {
+		return NAME;
+	}
+
+	@Override
+	protected Map<String, Object> options() {
 		final Map<String, Object> options = new LinkedHashMap<>();
 		options.put("prompt", prompt);
 		options.put("n", n);

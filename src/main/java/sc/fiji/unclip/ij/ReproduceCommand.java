@@ -5,7 +5,6 @@ import ij.ImagePlus;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
@@ -23,7 +22,7 @@ import sc.fiji.unclip.ij.image.GeneratedLabel;
  * those the command says which macro line to run on it.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Reproduce from Info", headless = true)
-public class ReproduceCommand extends ContextCommand {
+public class ReproduceCommand extends ContextCommand implements ImageMaker {
 
 	@Parameter
 	private CommandService commands;
@@ -37,8 +36,12 @@ public class ReproduceCommand extends ContextCommand {
 	@Parameter(label = "Image", required = false, description = "The current image")
 	private ImagePlus image;
 
-	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus result;
+
+	@Override
+	public ImagePlus result() {
+		return result;
+	}
 
 	private void fail(final String message) {
 		GenerationCommand.fail(this, ui, log, message);
@@ -62,7 +65,7 @@ public class ReproduceCommand extends ContextCommand {
 				"run: " + line);
 			return;
 		}
-		try { // no pre/post-processing: the result is this command's output, displayed once
+		try { // no pre/post-processing: Text to Image shows its new image itself, once
 			final CommandModule module = commands.run(TextToImageCommand.class, false, Map.of("prompt",
 				GeneratedLabel.value(image, "unclip.prompt"), "n", Integer.parseInt(GeneratedLabel.value(image,
 					"unclip.n")), "seed", Long.parseLong(GeneratedLabel.value(image, "unclip.seed")), "steps", Integer
@@ -70,7 +73,7 @@ public class ReproduceCommand extends ContextCommand {
 							GeneratedLabel.value(image, "unclip.guidance")), "scheduler", GeneratedLabel.value(image,
 								"unclip.scheduler"))).get();
 			if (module.isCanceled()) cancel(module.getCancelReason()); // already reported by that command
-			else result = (ImagePlus) module.getOutput("result");
+			else result = ((ImageMaker) module.getDelegateObject()).result();
 		}
 		catch (final InterruptedException | ExecutionException | RuntimeException e) {
 			fail("Could not reproduce '" + image.getTitle() + "': " + e.getMessage());

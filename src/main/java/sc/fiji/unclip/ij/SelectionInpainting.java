@@ -9,6 +9,7 @@ import ij.plugin.frame.RoiManager;
 import ij.process.ImageProcessor;
 
 import java.awt.Color;
+import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,7 +54,7 @@ final class SelectionInpainting {
 			case InpaintSelectionCommand.SELECTION -> targets.add(new Region(SelectionMask.of(source.getRoi(), w,
 				h, grow), prompt));
 			case InpaintSelectionCommand.ROI_MANAGER, InpaintSelectionCommand.ROI_MANAGER_NAMES -> {
-				final RoiManager m = manager != null ? manager : RoiManager.getInstance2();
+				final RoiManager m = manager != null ? manager : openManager(choice);
 				final Roi[] rois = m == null ? new Roi[0] : m.getRoisAsArray();
 				if (rois.length == 0) throw new UnclipException("The ROI Manager is empty; add the regions to " +
 					"inpaint to it (Analyze › Tools › ROI Manager, 'Add'), or use regions=selection.");
@@ -66,6 +67,19 @@ final class SelectionInpainting {
 				InpaintSelectionCommand.ROI_MANAGER_NAMES + "'.");
 		}
 		return targets;
+	}
+
+	/**
+	 * The ROI Manager the user or the macro opened (a batch-mode macro's hidden one included). Headless there
+	 * is none, and none can be made (it is a window): say how to inpaint several regions instead.
+	 */
+	private static RoiManager openManager(final String choice) {
+		if (!GraphicsEnvironment.isHeadless()) return RoiManager.getInstance2();
+		final RoiManager m = RoiManager.getRawInstance(); // getInstance() would make a batch-mode one: a window
+		if (m != null) return m;
+		throw new UnclipException("regions=[" + choice + "] needs the ROI Manager, which headless ImageJ " +
+			"cannot open; select each region and use regions=selection (a macro can loop over the regions: " +
+			"makeOval/makeRectangle, then run Inpaint Selection...), or run with a display (e.g. xvfb-run).");
 	}
 
 	/** ROI names the manager made up ("0012-0034") are not prompts; then the dialog's prompt is used. */

@@ -40,13 +40,15 @@ public class SettingsCommand extends ContextCommand {
 	private String server = "";
 
 	@Parameter(label = "API key", style = "password", required = false, persist = false,
-		description = "Bearer token of the service; empty uses the UNCLIP_API_KEY environment variable")
+		description = "Bearer token of the service; empty keeps the stored key (none stored: UNCLIP_API_KEY)")
 	private String apikey = "";
 
 	@Override
 	public void run() {
 		try {
-			unclip.use(new Backend(backend, model == null ? "" : model.getPath(), server, apikey));
+			// the field never shows the stored key (a password), so an empty field means "unchanged"
+			final String key = apikey == null || apikey.isBlank() ? unclip.backend().apiKey() : apikey;
+			unclip.use(new Backend(backend, model == null ? "" : model.getPath(), server, key));
 			log.info("unCLIP: using the " + unclip.backend().describe());
 		}
 		catch (final UnclipException e) {

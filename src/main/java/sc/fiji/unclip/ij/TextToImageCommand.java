@@ -5,8 +5,8 @@ import ij.ImagePlus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -17,7 +17,8 @@ import sc.fiji.unclip.ij.image.GeneratedLabel;
 import sc.fiji.unclip.ij.image.ResultImages;
 
 /** Plugins › unCLIP › Text to Image...: new images from a prompt, n of them as one stack. */
-@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Text to Image...", headless = true)
+@Plugin(type = Command.class, menuPath = "Plugins>unCLIP>Text to Image...", headless = true,
+	attrs = @Attr(name = MacroRecording.NO_RECORD))
 public class TextToImageCommand extends GenerationCommand {
 
 	public static final String NAME = "Text to Image...";
@@ -44,19 +45,23 @@ public class TextToImageCommand extends GenerationCommand {
 	@Parameter(label = "Scheduler", choices = { MODEL_DEFAULT, "ddim", "ddpm", "dpmsolver++", "unclip" })
 	private String scheduler = MODEL_DEFAULT;
 
-	@Parameter(type = ItemIO.OUTPUT)
-	private ImagePlus result;
-
 	@Override
-	protected void generate(final Generator generator, final ImageJProgress progress) {
+	protected ImagePlus generate(final Generator generator, final ImageJProgress progress) {
 		seed = resolveSeed(seed);
 		final GenerationResult made = generator.textToImage(new TextToImageRequest(prompt, n, seed, sampling(
 			steps, guidance, scheduler)), progress, progress.cancellation());
-		result = ResultImages.stack(title(prompt), made.images(), i -> "seed " + (seed + i));
-		GeneratedLabel.apply(result, made.provenance(), MacroLine.of(NAME, options()), null);
+		final ImagePlus result = ResultImages.stack(title(prompt), made.images(), i -> "seed " + (seed + i));
+		GeneratedLabel.apply(result, made.provenance(), macroLine(), null);
+		return result;
 	}
 
-	private Map<String, Object> options() {
+	@Override
+	protected String name() {
+		return NAME;
+	}
+
+	@Override
+	protected Map<String, Object> options() {
 		final Map<String, Object> options = new LinkedHashMap<>();
 		options.put("prompt", prompt);
 		options.put("n", n);

@@ -20,8 +20,8 @@ public final class OfflineProbe {
 			final var module = context.service(org.scijava.command.CommandService.class).run(
 				sc.fiji.unclip.ij.TextToImageCommand.class, false, "prompt", "a red circle", "seed", 1L, "steps", 1)
 				.get();
-			System.out.println("plugin " + (module.isCanceled() ? module.getCancelReason() : "made " + module
-				.getOutput("result")));
+			System.out.println("plugin " + (module.isCanceled() ? module.getCancelReason() : "made " + ((sc.fiji.unclip.ij.ImageMaker) module
+				.getDelegateObject()).result()));
 		}
 		catch (final Exception e) {
 			throw new IllegalStateException(e);

@@ -141,7 +141,7 @@ class InpaintSelectionCommandTest {
 			final CommandModule module = plugin.run(InpaintSelectionCommand.class, "image", source, "prompt",
 				"a green triangle", "seed", 9L, "steps", 4, "output", InpaintSelectionCommand.IN_PLACE);
 			assertFalse(module.isCanceled(), module.getCancelReason());
-			assertNull(module.getOutput("result"), "in place makes no new image");
+			assertNull(((ImageMaker) module.getDelegateObject()).result(), "in place makes no new image");
 			assertOnlySelectionChanged(new ColorProcessor(40, 40, original), source.getProcessor(), roi);
 			assertEquals("inpaint", GeneratedLabel.value(source, "unclip.mode"));
 			assertTrue(source.changes);

@@ -54,11 +54,11 @@ final class PluginContext implements AutoCloseable, AfterAllCallback {
 		}
 	}
 
-	/** Runs a command that must succeed and returns its {@code result}. */
+	/** Runs a command that must succeed and returns the image it made (null for one that makes none). */
 	ImagePlus result(final Class<? extends Command> command, final Object... keyValues) {
 		final CommandModule module = run(command, keyValues);
 		assertFalse(module.isCanceled(), () -> "cancelled: " + module.getCancelReason());
-		return (ImagePlus) module.getOutput("result");
+		return module.getDelegateObject() instanceof ImageMaker maker ? maker.result() : null;
 	}
 
 	/** Runs a command that must fail with a message containing {@code expected}; returns the message. */

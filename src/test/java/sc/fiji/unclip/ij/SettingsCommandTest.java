@@ -52,6 +52,18 @@ class SettingsCommandTest {
 	}
 
 	@Test
+	void changingOnlyTheUrlKeepsTheStoredApiKeyAndANewKeyReplacesIt() {
+		plugin.result(SettingsCommand.class, "backend", Backend.SERVICE, "server", "http://127.0.0.1:9", "apikey",
+			"stored-key");
+		plugin.result(SettingsCommand.class, "backend", Backend.SERVICE, "server", "http://127.0.0.1:10");
+		assertEquals("http://127.0.0.1:10", plugin.unclip.backend().server());
+		assertEquals("stored-key", plugin.unclip.backend().apiKey(), "an empty key field keeps the stored key");
+		plugin.result(SettingsCommand.class, "backend", Backend.SERVICE, "server", "http://127.0.0.1:10", "apikey",
+			"new-key");
+		assertEquals("new-key", plugin.unclip.backend().apiKey());
+	}
+
+	@Test
 	void anUnreachableServiceGivesAClearMessage() throws Exception {
 		final int closedPort;
 		try (ServerSocket socket = new ServerSocket(0)) {

@@ -62,7 +62,7 @@ class TextToImageCommandTest {
 		assertTrue(used >= 0, "seed written back: " + used);
 		final ImagePlus again = plugin.result(TextToImageCommand.class, "prompt", "a green square", "seed", used,
 			"steps", 3);
-		assertArrayEquals((int[]) ((ImagePlus) first.getOutput("result")).getProcessor().getPixels(),
+		assertArrayEquals((int[]) ((ImageMaker) first.getDelegateObject()).result().getProcessor().getPixels(),
 			(int[]) again.getProcessor().getPixels());
 	}
 

@@ -51,16 +51,14 @@ public final class BatchMacro {
 		catch (final Throwable t) { // the failed error dialog (headless) or an abort
 			thrown = t;
 		}
-		if (interp.wasError()) {
-			final String message = interp.getErrorMessage() != null ? interp.getErrorMessage()
-				: LegacyCommandBridge.lastFailure();
-			return new Result(null, message == null ? "the macro failed" : message, errorLine(interp));
-		}
+		// a command's failure is the reason: a loop around it goes on parsing after the abort, and its parse
+		// errors ("';' expected") would replace the interpreter's message
+		if (LegacyCommandBridge.lastFailure() != null) return new Result(null, LegacyCommandBridge.lastFailure(),
+			LegacyCommandBridge.lastFailureLine() > 0 ? LegacyCommandBridge.lastFailureLine() : errorLine(interp));
+		if (interp.wasError()) return new Result(null, interp.getErrorMessage() != null ? interp
+			.getErrorMessage() : "the macro failed", errorLine(interp));
 		if (thrown != null && !Macro.MACRO_CANCELED.equals(thrown.getMessage())) return new Result(null,
 			"internal error: " + thrown, errorLine(interp));
-		// a command that failed outside the interpreter's error state; exit() alone ends a macro normally
-		if (LegacyCommandBridge.lastFailure() != null) return new Result(null, LegacyCommandBridge.lastFailure(),
-			errorLine(interp));
 		return new Result(returned, null, 0);
 	}
 

@@ -7,6 +7,7 @@ import ij.plugin.frame.RoiManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 import org.scijava.Context;
 import org.scijava.convert.ConvertService;
@@ -21,6 +22,7 @@ import org.scijava.module.process.PostprocessorPlugin;
 import org.scijava.module.process.PreprocessorPlugin;
 import org.scijava.plugin.PluginInfo;
 import org.scijava.plugin.PluginService;
+import org.scijava.thread.ThreadService;
 import org.scijava.widget.InputHarvester;
 
 import sc.fiji.unclip.UnclipException;
@@ -28,8 +30,10 @@ import sc.fiji.unclip.UnclipException;
 /**
  * One run of a SciJava command from ImageJ 1.x, the way imagej-legacy runs it in Fiji: inputs from the
  * macro options (keys = parameter names) or from a dialog, the current image for an {@code ImagePlus}
- * input, then SciJava's own pre- and postprocessors (services, remembered values, validation), and the
- * command itself on the calling thread. What the run produced is returned, for the bridge to show.
+ * input, then SciJava's own pre- and postprocessors (services, remembered values, validation), with image
+ * outputs displayed as Fiji displays them ({@link LegacyDisplays}), and the command on a SciJava thread of
+ * its own while the caller waits (as {@code ModuleService.run} does there), so that what a macro sees after
+ * the run is what it would see in Fiji.
  */
 final class CommandRun {
 
@@ -102,16 +106,32 @@ final class CommandRun {
 		if (harvester != null) pre.add(harvester);
 		final List<ModulePostprocessor> post = new ArrayList<>();
 		for (final PostprocessorPlugin p : plugins.createInstancesOfType(PostprocessorPlugin.class)) {
-			// outputs are shown by the bridge, as ImageJ 1.x images
-			if (p.getClass().getName().equals("org.scijava.display.DisplayPostprocessor")) continue;
-			post.add(p);
+			// where SciJava displays outputs, imagej-legacy's displays decide what ImageJ 1.x gets
+			if (p.getClass().getName().equals("org.scijava.display.DisplayPostprocessor")) post.add(
+				new LegacyDisplays());
+			else post.add(p);
 		}
-		new ModuleRunner(context, module, pre, post).run();
+		runOnSciJavaThread(new ModuleRunner(context, module, pre, post));
 		final boolean canceled = module instanceof org.scijava.Cancelable && ((org.scijava.Cancelable) module)
 			.isCanceled();
 		if (!canceled) return new Outcome(module, null);
 		final String reason = ((org.scijava.Cancelable) module).getCancelReason();
 		return new Outcome(module, reason == null ? "" : reason);
+	}
+
+	private void runOnSciJavaThread(final ModuleRunner runner) {
+		try {
+			context.getService(ThreadService.class).run((Runnable) runner).get();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new UnclipException(command + " was interrupted.");
+		}
+		catch (final ExecutionException e) {
+			if (e.getCause() instanceof RuntimeException r) throw r;
+			if (e.getCause() instanceof Error err) throw err;
+			throw new IllegalStateException(e.getCause());
+		}
 	}
 
 	/** Sets every input the macro names; the others keep the command's defaults (not remembered values). */
@@ -169,13 +189,5 @@ final class CommandRun {
 			module.setInput(item.getName(), RoiManager.getRawInstance());
 			module.resolveInput(item.getName());
 		}
-	}
-
-	/** The {@code ImagePlus} outputs of a finished run, in declaration order. */
-	static List<ImagePlus> imageOutputs(final Module module) {
-		final List<ImagePlus> images = new ArrayList<>();
-		for (final Map.Entry<String, Object> e : module.getOutputs().entrySet())
-			if (e.getValue() instanceof ImagePlus) images.add((ImagePlus) e.getValue());
-		return images;
 	}
 }

@@ -1,7 +1,6 @@
 package sc.fiji.unclip.ij.launcher;
 
 import ij.IJ;
-import ij.ImagePlus;
 import ij.Macro;
 import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
@@ -21,13 +20,17 @@ import sc.fiji.unclip.UnclipException;
 
 /**
  * The ImageJ 1.x plugin behind each unCLIP menu entry of the launcher ({@code arg} = the SciJava command's
- * class name): runs the command with the macro's options or a dialog, shows its output images, records the
- * inputs it ran with for ImageJ's macro recorder, and reports a failure as ImageJ does: a dialog in the
+ * class name): runs the command with the macro's options or a dialog, records the inputs it ran with for
+ * ImageJ's macro recorder as imagej-legacy does (unless the command is {@code no-record}), and reports a failure as ImageJ does: a dialog in the
  * GUI, an aborted macro (the reason on stderr and a non-zero exit in {@code -batch} mode).
  */
 public class LegacyCommandBridge implements PlugIn {
 
+	/** The attribute of a command that records itself, which imagej-legacy's recorder then leaves alone. */
+	static final String NO_RECORD = "no-record";
+
 	private static volatile String lastFailure;
+	private static volatile int lastFailureLine;
 
 	@Override
 	public void run(final String arg) {
@@ -75,9 +78,8 @@ public class LegacyCommandBridge implements PlugIn {
 			else fail(outcome.cancelReason());
 			return;
 		}
-		for (final ImagePlus imp : CommandRun.imageOutputs(outcome.module()))
-			imp.show();
-		record(outcome.module(), run.inputs(), context);
+		// new images are on show already: the command showed them, or LegacyDisplays did as Fiji's GUI does
+		if (!info.is(NO_RECORD)) record(outcome.module(), run.inputs(), context);
 	}
 
 	/** The last failure message of a run on this JVM (for {@code -batch} reports and tests). */
@@ -85,8 +87,14 @@ public class LegacyCommandBridge implements PlugIn {
 		return lastFailure;
 	}
 
+	/** The macro line of that failure, or 0 outside a macro. */
+	public static int lastFailureLine() {
+		return lastFailureLine;
+	}
+
 	static void clearLastFailure() {
 		lastFailure = null;
+		lastFailureLine = 0;
 	}
 
 	/**
@@ -118,14 +126,15 @@ public class LegacyCommandBridge implements PlugIn {
 	}
 
 	/**
-	 * Reports a user's mistake: a dialog in the GUI (aborting a running macro, whose error dialog names the
-	 * line); in a headless macro the macro is aborted with the message as its error, which
+	 * Reports a user's mistake: a dialog in the GUI (a running macro stops with ImageJ's error dialog, which
+	 * names the line); in a headless macro the macro is aborted with the message as its error, which
 	 * {@link BatchMacro} prints.
 	 */
 	private static void fail(final String message) {
-		lastFailure = message;
-		if (Recorder.record) Recorder.setCommand(null);
 		final Interpreter interp = Interpreter.getInstance();
+		lastFailure = message;
+		lastFailureLine = interp == null ? 0 : BatchMacro.errorLine(interp);
+		if (Recorder.record) Recorder.setCommand(null);
 		if (GraphicsEnvironment.isHeadless()) {
 			if (interp == null) {
 				System.err.println("unCLIP: " + message);
@@ -140,8 +149,13 @@ public class LegacyCommandBridge implements PlugIn {
 			}
 			throw new RuntimeException(Macro.MACRO_CANCELED);
 		}
-		IJ.error("unCLIP", message);
-		if (interp != null) throw new RuntimeException(Macro.MACRO_CANCELED);
+		if (interp == null) {
+			IJ.error("unCLIP", message);
+			return;
+		}
+		// ImageJ's "Macro Error" dialog names the message and the line; the macro stops there (a loop too)
+		interp.abort(message);
+		throw new RuntimeException(Macro.MACRO_CANCELED);
 	}
 
 	private static UnclipException userError(final Throwable e) {

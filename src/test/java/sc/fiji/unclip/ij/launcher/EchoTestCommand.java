@@ -3,13 +3,14 @@ package sc.fiji.unclip.ij.launcher;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
 
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.scijava.thread.ThreadService;
 
 import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.ij.ImageJOutput;
 
 /**
  * A tiny command with one input of each kind the bridge handles, to test the bridge without the model:
@@ -43,8 +44,8 @@ public class EchoTestCommand extends ContextCommand {
 	@Parameter(label = "Image")
 	private ImagePlus image;
 
-	@Parameter(type = ItemIO.OUTPUT)
-	private ImagePlus result;
+	@Parameter
+	private ThreadService threads;
 
 	@Override
 	public void run() {
@@ -58,8 +59,9 @@ public class EchoTestCommand extends ContextCommand {
 		final double add = gain * count * (mode.equals("add twice") ? 2 : 1);
 		ip.add(add);
 		if (invert) ip.invert();
-		result = new ImagePlus("echo " + text + " " + count + " " + seed + " " + add + " " + invert, ip);
+		final ImagePlus result = new ImagePlus("echo " + text + " " + count + " " + seed + " " + add + " " + invert, ip);
 		result.setProperty("Info", "echo.text: " + text + "\necho.seed: " + seed + "\necho.secret: " + secret
 			.length() + "\n");
+		ImageJOutput.show(result, threads); // as the unCLIP commands show theirs
 	}
 }

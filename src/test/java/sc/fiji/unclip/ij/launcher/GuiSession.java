@@ -64,6 +64,7 @@ public final class GuiSession {
 				else if (args[i].equals("inpaint")) inpaint(unclip, out);
 				else if (args[i].equals("escape")) escape(unclip, out);
 				else if (args[i].equals("errors")) errors(unclip, out);
+				else if (args[i].equals("every")) everyCommand(out);
 				else throw new IllegalArgumentException("unknown scenario " + args[i]);
 			}
 			System.exit(0);
@@ -106,6 +107,27 @@ public final class GuiSession {
 		Files.writeString(out.resolve("remembered.txt"), remembered + "recorder=" + Recorder.getInstance()
 			.getText().split("run\\(\"Text to Image", -1).length + "\nnew images=" + (ids().length - images) +
 			"\n");
+	}
+
+	/**
+	 * macros/every-command.ijm with the ImageJ window open (its batch mode, as in Fiji's GUI), then one
+	 * command outside batch mode: how many windows it opens.
+	 */
+	private static void everyCommand(final Path out) throws Exception {
+		final BatchMacro.Result r = BatchMacro.runFile(LauncherFixture.macros().resolve("every-command.ijm"), out
+			.resolve("batch").toString());
+		if (r.failed()) throw new AssertionError(r.describe("every-command.ijm"));
+		BatchMacro.run("close(\"*\");", null);
+		final BatchMacro.Result one = BatchMacro.run("run(\"Text to Image...\", \"prompt=[a red circle on a " +
+			"blue background] seed=7\");\nreturn getTitle();", null);
+		if (one.failed()) throw new AssertionError(one.describe("Text to Image outside batch mode"));
+		Thread.sleep(1000); // a second window would have opened by now
+		int windows = 0;
+		for (final Window w : Window.getWindows())
+			if (w instanceof ij.gui.ImageWindow && w.isShowing()) windows++;
+		Files.writeString(out.resolve("windows.txt"), "title=" + one.returned() + "\nimages=" + ids().length +
+			"\nwindows=" + windows + "\n");
+		IJ.saveAs(WindowManager.getCurrentImage(), "PNG", out.resolve("window.png").toString());
 	}
 
 	private static void inpaint(final Menu unclip, final Path out) throws Exception {

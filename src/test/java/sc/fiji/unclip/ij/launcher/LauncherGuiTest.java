@@ -129,6 +129,27 @@ class LauncherGuiTest {
 	}
 
 	@Test
+	void theBatchMacroOfEveryCommandSavesInTheGuiWhatItSavesHeadless() throws Exception {
+		final Path out = session("every", "every");
+		final Path gui = out.resolve("batch");
+		assertEquals(MacrosTest.EVERY_COMMAND_SUMMARY, Files.readAllLines(gui.resolve("summary.txt")));
+		final Path headless = out.resolve("headless");
+		final BatchMacro.Result r = BatchMacro.runFile(LauncherFixture.macros().resolve("every-command.ijm"),
+			headless.toString());
+		BatchMacro.run("close(\"*\");", null);
+		assertFalse(r.failed(), () -> r.describe("every-command.ijm"));
+		assertEquals(MacrosTest.EVERY_COMMAND_SUMMARY, Files.readAllLines(headless.resolve("summary.txt")));
+		for (final String png : List.of("text-to-image.png", "variations.png", "inpaint.png"))
+			assertArrayEquals((int[]) IJ.openImage(headless.resolve(png).toString()).getProcessor().getPixels(),
+				(int[]) IJ.openImage(gui.resolve(png).toString()).getProcessor().getPixels(), png);
+		// outside batch mode a command opens one window: not one from the command and one from a display
+		assertEquals("title=unCLIP - a red circle on a blue background\nimages=1\nwindows=1\n", Files
+			.readString(out.resolve("windows.txt")));
+		assertArrayEquals((int[]) IJ.openImage(headless.resolve("text-to-image.png").toString()).getProcessor()
+			.getPixels(), (int[]) IJ.openImage(out.resolve("window.png").toString()).getProcessor().getPixels());
+	}
+
+	@Test
 	void inpaintSelectionFromTheMenuGivesTheReadmeScreenshot() throws Exception {
 		final Path out = session("inpaint", "inpaint");
 		for (final String name : List.of("inpaint-selection.png", "inpaint-selection-dialog.png")) {

@@ -54,6 +54,22 @@ class MacroBadInputTest {
 	}
 
 	@Test
+	void aFailureInsideALoopKeepsItsReason() {
+		assertFails("for (i = 0; i < 2; i++) { run(\"Text to Image...\", \"prompt=[a red circle] n=0 seed=1\"); }",
+			null, "Text to Image...: 'n=0' is not valid; n must be a whole number from 1 to 16.");
+		assertFails("for (i = 0; i < 2; i++) { run(\"Image Variations...\", \"seed=-5\"); }", withOval(),
+			"Image Variations...: 'seed=-5' is not valid; seed must be a whole number of at least -1.");
+	}
+
+	@Test
+	void theRoiManagerHeadlessSaysWhatToDoInstead() {
+		assertFails("run(\"Inpaint Selection...\", \"prompt=[a cat] regions=[roi manager]\");", withOval(),
+			"regions=[roi manager] needs the ROI Manager, which headless ImageJ cannot open; select each region " +
+				"and use regions=selection (a macro can loop over the regions: makeOval/makeRectangle, then run " +
+				"Inpaint Selection...), or run with a display (e.g. xvfb-run).");
+	}
+
+	@Test
 	void badNumber() {
 		assertFails("run(\"Text to Image...\", \"prompt=[a cat] n=abc\");", null,
 			"Text to Image...: 'n=abc' is not valid; n must be a whole number from 1 to 16.");

@@ -26,8 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MacrosTest {
 
-	static final List<String> TESTED = List.of("batch-folder.ijm", "inpaint-selection.ijm",
-		"text-to-image.ijm", "variations.ijm");
+	static final List<String> TESTED = List.of("batch-folder.ijm", "every-command.ijm",
+		"inpaint-selection.ijm", "text-to-image.ijm", "variations.ijm");
+
+	/** What macros/every-command.ijm sees after each command: each new image is current, counted once. */
+	static final List<String> EVERY_COMMAND_SUMMARY = List.of(
+		"text to image: unCLIP - a red circle on a blue background | nImages=1",
+		"variations: unCLIP variations of text-to-image.png | nImages=2",
+		"inpaint: unCLIP inpainted text-to-image.png | nImages=3");
 
 	@TempDir
 	static Path tmp;
@@ -98,6 +104,22 @@ class MacrosTest {
 		assertFalse(run("text-to-image.ijm", again.toString()).failed());
 		assertArrayEquals((int[]) png.getProcessor().getPixels(), (int[]) generated(again.resolve(
 			"unclip-text-to-image-seed7.png"), 32, 32).getProcessor().getPixels());
+	}
+
+	@Test
+	void everyCommandsNewImageIsTheBatchMacrosCurrentImageOnce() throws Exception {
+		final Path out = tmp.resolve("every");
+		final BatchMacro.Result r = run("every-command.ijm", out.toString());
+		assertFalse(r.failed(), () -> r.describe("every-command.ijm"));
+		assertEquals(EVERY_COMMAND_SUMMARY, Files.readAllLines(out.resolve("summary.txt")));
+		final ImagePlus made = generated(out.resolve("text-to-image.png"), 32, 32);
+		final Path single = tmp.resolve("every-single");
+		assertFalse(run("text-to-image.ijm", single.toString()).failed());
+		assertArrayEquals((int[]) generated(single.resolve("unclip-text-to-image-seed7.png"), 32, 32)
+			.getProcessor().getPixels(), (int[]) made.getProcessor().getPixels(), "the same line, the same pixels");
+		generated(out.resolve("variations.png"), 32, 32);
+		final ImagePlus inpainted = generated(out.resolve("inpaint.png"), 32, 32);
+		assertEquals(made.getProcessor().get(0, 0), inpainted.getProcessor().get(0, 0), "outside the oval");
 	}
 
 	@Test
