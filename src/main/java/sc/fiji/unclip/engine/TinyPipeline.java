@@ -218,7 +218,14 @@ final class TinyPipeline implements Pipeline {
 		return Schedulers.create(request.scheduler(), stage.getAsJsonObject("config"));
 	}
 
-	/** DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. */
+	/**
+	 * DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. The sample
+	 * stays a native tensor across the network call and the guidance {@code u + g (c - u)} (libtorch's
+	 * float32 kernels, in the reference's order); only the guided prediction crosses into Java for the
+	 * scheduler step (exact float32 arithmetic on float arrays) and the step's result comes back as the next
+	 * input, so each step copies one prediction and one sample. A step's temporaries live in a scope closed
+	 * at its end.
+	 */
 	private float[] denoise(final String stage, final TorchComponent net, final SamplingRun run,
 		final int start, float[] x, final int n, final Shape shape, final double guidance, final NDList cond,
 		final NDList uncond, final NoiseSource noise, final ProgressListener progress,
@@ -228,55 +235,39 @@ final class TinyPipeline implements Pipeline {
 		final int total = timesteps.length - start;
 		final boolean guided = guidance != 1.0;
 		final int per = x.length / n;
-		final NDList extra = new NDList();
-		for (int i = 0; i < cond.size(); i++)
-			extra.add(guided ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i));
-		for (int k = 0; k < total; k++) {
-			cancellation.check();
-			final int index = start + k;
-			final long t = timesteps[index];
-			final float[] out;
-			try (NDManager call = cond.head().getManager().newSubManager()) {
-				final NDList inputs = new NDList();
-				if (guided) {
-					final float[] xx = new float[2 * x.length];
-					System.arraycopy(x, 0, xx, 0, x.length);
-					System.arraycopy(x, 0, xx, x.length, x.length);
-					inputs.add(call.create(xx, new Shape(doubled(shape))));
-					final long[] ts = new long[2 * n];
-					Arrays.fill(ts, t);
-					inputs.add(call.create(ts, new Shape(2 * n)));
-					inputs.addAll(extra);
-				}
-				else {
-					inputs.add(call.create(x, shape));
-					final long[] ts = new long[n];
-					Arrays.fill(ts, t);
-					inputs.add(call.create(ts, new Shape(n)));
-					inputs.addAll(extra);
-				}
-				final float[] both = net.call(inputs).head().toFloatArray();
-				if (guided) {
-					out = new float[x.length];
-					final float g = (float) guidance;
-					for (int j = 0; j < out.length; j++) {
-						final float c = both[j], u = both[x.length + j];
-						out[j] = u + g * (c - u);
-					}
-				}
-				else out = both;
+		final int batch = guided ? 2 * n : n;
+		final NDManager scope = cond.head().getManager();
+		try (NDManager conditioning = scope.newSubManager()) {
+			final NDList extra = new NDList();
+			for (int i = 0; i < cond.size(); i++) {
+				final NDArray c = guided ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i);
+				if (guided) c.attach(conditioning);
+				extra.add(c);
 			}
-			final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
-			x = trace.record(stage + ".x." + k, run.step(out, index, x, stepNoise));
-			progress.progress(stage, k + 1, total);
+			for (int k = 0; k < total; k++) {
+				cancellation.check();
+				final int index = start + k;
+				final float[] prediction;
+				try (NDManager step = scope.newSubManager()) {
+					final NDArray sample = step.create(x, shape);
+					final long[] ts = new long[batch];
+					Arrays.fill(ts, timesteps[index]);
+					final NDList inputs = new NDList(guided ? sample.concat(sample, 0) : sample, step.create(ts,
+						new Shape(batch)));
+					inputs.addAll(extra);
+					final NDArray out = net.call(inputs).head();
+					if (guided) {
+						final NDArray c = out.get("0:" + n), u = out.get(n + ":");
+						prediction = u.add(c.sub(u).mul((float) guidance)).toFloatArray();
+					}
+					else prediction = out.toFloatArray();
+				}
+				final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
+				x = trace.record(stage + ".x." + k, run.step(prediction, index, x, stepNoise));
+				progress.progress(stage, k + 1, total);
+			}
 		}
 		return x;
-	}
-
-	private static long[] doubled(final Shape shape) {
-		final long[] dims = shape.getShape().clone();
-		dims[0] *= 2;
-		return dims;
 	}
 
 	private static float[] scaled(final float[] values, final float factor) {

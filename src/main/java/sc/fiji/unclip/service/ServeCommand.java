@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
 import sc.fiji.unclip.engine.Offline;
@@ -22,7 +24,7 @@ public final class ServeCommand {
 
 	private static final String USAGE = "usage: serve [--host 127.0.0.1] [--port 8080] [--model DIR] " +
 		"[--api-key-file FILE] [--queue 16] [--max-batch 8] [--batch-wait-ms 25] [--deadline-s 300] " +
-		"[--max-body-mb 32] [--read-timeout-s 15]  (API key also from env UNCLIP_API_KEY)";
+		"[--max-body-mb 32] [--read-timeout-s 15] [--warm-up-steps 2]  (API key also from env UNCLIP_API_KEY)";
 
 	private ServeCommand() {}
 
@@ -50,6 +52,7 @@ public final class ServeCommand {
 		long batchWaitMs = config.maxBatchWait().toMillis(), deadlineS = config.deadline().toSeconds();
 		long maxBodyMb = config.maxBodyBytes() >> 20;
 		long readTimeoutS = config.readTimeout().toSeconds();
+		int warmUpSteps = 2;
 		for (int i = 0; i < args.length; i++) {
 			final String flag = args[i];
 			if (flag.equals("--help") || flag.equals("-h")) {
@@ -70,6 +73,7 @@ public final class ServeCommand {
 				case "--deadline-s" -> deadlineS = integer(flag, value);
 				case "--max-body-mb" -> maxBodyMb = integer(flag, value);
 				case "--read-timeout-s" -> readTimeoutS = integer(flag, value);
+				case "--warm-up-steps" -> warmUpSteps = integer(flag, value);
 				default -> throw new UnclipException("Unknown option " + flag + ". " + USAGE);
 			}
 		}
@@ -85,6 +89,7 @@ public final class ServeCommand {
 			.open(modelDir);
 		final InferenceService service;
 		try {
+			warmUp(generator, warmUpSteps);
 			service = InferenceService.start(config, generator);
 		}
 		catch (final IOException | RuntimeException e) {
@@ -106,6 +111,20 @@ public final class ServeCommand {
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * One text-to-image image of {@code steps} decoder steps (0: none) before the port opens, so that the
+	 * first client does not pay the networks' first-call costs (native memory pools, kernel selection, the
+	 * JIT compiling the engine's Java code): measured by {@code sc.fiji.unclip.bench.ServiceWarmUpBenchmark}.
+	 * Variations and inpainting also use the image encoder, which this does not warm.
+	 */
+	public static void warmUp(final Generator generator, final int steps) {
+		if (steps <= 0) return;
+		final long start = System.nanoTime();
+		generator.textToImage(new TextToImageRequest("warm-up", 1, 0, new SamplingOptions(Math.min(steps,
+			generator.model().defaultSteps()), null, null)), null, null);
+		System.out.printf("model warmed up in %.1f s%n", (System.nanoTime() - start) / 1e9);
 	}
 
 	private static int integer(final String flag, final String value) {
