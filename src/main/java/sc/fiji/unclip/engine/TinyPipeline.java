@@ -31,6 +31,7 @@ final class TinyPipeline implements Pipeline {
 	private final PromptTokenizer tokenizer;
 	private final TorchComponent textEncoder, imageEncoder, prior, decoder, upsampler;
 	private final int dim, base, output, textWidth, context;
+	private final java.util.Map<String, Scheduler> schedulers = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private TinyPipeline(final Bundle bundle, final Device device, final PromptTokenizer tokenizer,
 		final List<TorchComponent> components)
@@ -110,7 +111,7 @@ final class TinyPipeline implements Pipeline {
 				trace.record("text_embed", textEmbed.toFloatArray());
 				trace.record("text_hidden", textHidden.toFloatArray());
 				final JsonObject ps = stages.getAsJsonObject("prior");
-				final SamplingRun run = scheduler(request, ps).start(ps.get("steps").getAsInt());
+				final SamplingRun run = scheduler(request, "prior").start(ps.get("steps").getAsInt());
 				final float[] x = scaled(noise.draw("prior.init", n, dim), run.initNoiseSigma());
 				final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), ps.get("guidance")
 					.getAsDouble(), new NDList(textEmbed, textHidden), new NDList(manager.zeros(textEmbed
@@ -143,7 +144,7 @@ final class TinyPipeline implements Pipeline {
 			final NDArray maskedArray = manager.create(masked, new Shape(n, 3, output, output));
 			final NDArray maskArray = manager.create(mask, new Shape(n, 1, output, output));
 			final JsonObject ds = stages.getAsJsonObject("decoder");
-			final Scheduler decoderScheduler = scheduler(request, ds);
+			final Scheduler decoderScheduler = scheduler(request, "decoder");
 			final SamplingRun run = decoderScheduler.start(request.steps());
 			final Shape lowShape = new Shape(n, 3, base, base);
 			float[] x;
@@ -161,7 +162,7 @@ final class TinyPipeline implements Pipeline {
 
 			// 3. upsampler, no guidance; from noise, or from the resized low_res noised to its start (SDEdit)
 			final JsonObject us = stages.getAsJsonObject("upsampler");
-			final Scheduler upScheduler = scheduler(request, us);
+			final Scheduler upScheduler = scheduler(request, "upsampler");
 			final int upSteps = us.get("steps").getAsInt();
 			final SamplingRun upRun = upScheduler.start(upSteps);
 			final int upStart = upsamplerStart(us);
@@ -214,8 +215,14 @@ final class TinyPipeline implements Pipeline {
 	/** DJL's code for bilinear in {@code NDArrayEx.interpolation} (ai.djl.modality.cv.Image.Interpolation). */
 	private static final int BILINEAR = 1;
 
-	private Scheduler scheduler(final PipelineRequest request, final JsonObject stage) {
-		return Schedulers.create(request.scheduler(), stage.getAsJsonObject("config"));
+	/**
+	 * The stage's scheduler by name, built once per pipeline: schedulers are immutable (a run's state lives in
+	 * its SamplingRun) and building one computes its 1000-step noise schedule.
+	 */
+	private Scheduler scheduler(final PipelineRequest request, final String stage) {
+		return schedulers.computeIfAbsent(request.scheduler() + " " + stage, key -> Schedulers.create(request
+			.scheduler(), bundle.manifest().getAsJsonObject("stages").getAsJsonObject(stage).getAsJsonObject(
+				"config")));
 	}
 
 	/**
@@ -257,7 +264,8 @@ final class TinyPipeline implements Pipeline {
 					inputs.addAll(extra);
 					final NDArray out = net.call(inputs).head();
 					if (guided) {
-						final NDArray c = out.get("0:" + n), u = out.get(n + ":");
+						final NDList halves = out.split(2, 0);
+						final NDArray c = halves.get(0), u = halves.get(1);
 						prediction = u.add(c.sub(u).mul((float) guidance)).toFloatArray();
 					}
 					else prediction = out.toFloatArray();

@@ -59,7 +59,7 @@ final class TorchComponent implements AutoCloseable {
 	/** Runs the network (timed in {@link NetworkTime}); the outputs are attached to the first input's manager. */
 	NDList call(final NDList inputs) {
 		optimiseForShortRuns();
-		final long start = System.nanoTime();
+		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
 		try {
 			return model.getBlock().forward(new ParameterStore(inputs.head().getManager(), false), inputs,
 				false);
@@ -68,7 +68,7 @@ final class TorchComponent implements AutoCloseable {
 			throw new UnclipException("The " + name + " network failed: " + e.getMessage(), e);
 		}
 		finally {
-			NetworkTime.record(System.nanoTime() - start);
+			NetworkTime.record(System.nanoTime() - start, NetworkTime.threadCpu() - cpu);
 		}
 	}
 

@@ -3,14 +3,18 @@ package sc.fiji.unclip.service;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.client.RemoteGenerator;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
 import sc.fiji.unclip.engine.Offline;
 
@@ -89,12 +93,19 @@ public final class ServeCommand {
 			.open(modelDir);
 		final InferenceService service;
 		try {
-			warmUp(generator, warmUpSteps);
 			service = InferenceService.start(config, generator);
 		}
 		catch (final IOException | RuntimeException e) {
 			generator.close();
 			throw e;
+		}
+		try {
+			warmUp(service, config.host(), config.apiKey(), warmUpSteps);
+		}
+		catch (final RuntimeException e) {
+			service.close();
+			generator.close();
+			throw new UnclipException("The warm-up request failed: " + e.getMessage(), e);
 		}
 		final CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -114,16 +125,23 @@ public final class ServeCommand {
 	}
 
 	/**
-	 * One text-to-image image of {@code steps} decoder steps (0: none) before the port opens, so that the
-	 * first client does not pay the networks' first-call costs (native memory pools, kernel selection, the
-	 * JIT compiling the engine's Java code): measured by {@code sc.fiji.unclip.bench.ServiceWarmUpBenchmark}.
-	 * Variations and inpainting also use the image encoder, which this does not warm.
+	 * One text-to-image request of {@code steps} decoder steps (0: none) through the started service itself,
+	 * before it announces itself, so that the first client does not pay the first-call costs of the networks
+	 * (native memory pools, kernel selection), of the JIT compiling the engine's Java code, and of the HTTP,
+	 * JSON and PNG code loading: measured by {@code sc.fiji.unclip.bench.ServiceWarmUpBenchmark}. It counts
+	 * as one served request. Variations and inpainting also use the image encoder, which this does not warm.
 	 */
-	public static void warmUp(final Generator generator, final int steps) {
+	public static void warmUp(final InferenceService service, final String host, final String apiKey,
+		final int steps)
+	{
 		if (steps <= 0) return;
 		final long start = System.nanoTime();
-		generator.textToImage(new TextToImageRequest("warm-up", 1, 0, new SamplingOptions(Math.min(steps,
-			generator.model().defaultSteps()), null, null)), null, null);
+		final String address = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":")
+			? "[" + host + "]" : host;
+		final RemoteGenerator client = new RemoteGenerator(URI.create("http://" + address + ":" + service
+			.port()), apiKey, Duration.ofMinutes(30), 0);
+		client.textToImage(new TextToImageRequest("warm-up", 1, 0, new SamplingOptions(Math.min(steps, service
+			.model().defaultSteps()), null, null)), ProgressListener.NONE, new Cancellation());
 		System.out.printf("model warmed up in %.1f s%n", (System.nanoTime() - start) / 1e9);
 	}
 

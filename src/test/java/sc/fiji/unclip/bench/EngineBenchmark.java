@@ -71,7 +71,8 @@ public final class EngineBenchmark {
 	private static void tiny(final Path bundle, final int repeats, final int rounds, final int cold)
 		throws Exception
 	{
-		final double[] java = new double[rounds], outside = new double[rounds], pythonDefault =
+		final double[] java = new double[rounds], outside = new double[rounds], outsideCpu =
+			new double[rounds], pythonDefault =
 			new double[rounds], pythonSame = new double[rounds], coldStart = new double[Math.max(1, cold)];
 		final String threads, wait;
 		long firstImageRss = 0;
@@ -83,14 +84,18 @@ public final class EngineBenchmark {
 			for (int seed = 0; seed < 5; seed++)
 				generator.textToImage(new TextToImageRequest(PROMPT, seed), null, null);
 			for (int round = 0; round < rounds; round++) {
-				final long networks = NetworkTime.nanos(), start = System.nanoTime();
+				final long networks = NetworkTime.nanos(), networksCpu = NetworkTime.cpuNanos(), cpu = NetworkTime
+					.threadCpu(), start = System.nanoTime();
 				for (int seed = 0; seed < repeats; seed++)
 					generator.textToImage(new TextToImageRequest(PROMPT, seed), null, null);
 				final long total = System.nanoTime() - start;
 				java[round] = total / 1e9 / repeats;
 				outside[round] = 1.0 - (double) (NetworkTime.nanos() - networks) / total;
-				System.out.printf("round %d: java_seconds_per_image %.4f outside_networks %.1f%%%n", round + 1,
-					java[round], 100 * outside[round]);
+				final long threadCpu = NetworkTime.threadCpu() - cpu;
+				outsideCpu[round] = 1.0 - (double) (NetworkTime.cpuNanos() - networksCpu) / threadCpu;
+				System.out.printf("round %d: java_seconds_per_image %.4f outside_networks %.1f%% (wall), %.1f%% " +
+					"(CPU of the calling thread)%n", round + 1, java[round], 100 * outside[round], 100 *
+						outsideCpu[round]);
 				pythonDefault[round] = python(bundle, repeats, null, null, pythonRss);
 				pythonSame[round] = python(bundle, repeats, threads, wait, pythonRss);
 				if (round < cold) {
@@ -105,7 +110,8 @@ public final class EngineBenchmark {
 			rounds, repeats);
 		System.out.printf("python_seconds_per_image %.4f (torch default threads), %.4f (%s threads, " +
 			"OMP_WAIT_POLICY=%s, as Java)%n", median(pythonDefault), median(pythonSame), threads, wait);
-		System.out.printf("java_outside_networks %.1f%% of Java's time (median)%n", 100 * median(outside));
+		System.out.printf("java_outside_networks %.1f%% of Java's wall time, %.1f%% of its calling thread's CPU " +
+			"time (medians)%n", 100 * median(outside), 100 * median(outsideCpu));
 		System.out.printf("cold_start_to_first_image %.2f s (median of %d fresh JVMs, JVM start included)%n",
 			median(Arrays.copyOf(coldStart, Math.min(cold, rounds))), Math.min(cold, rounds));
 		System.out.printf("peak_rss_mib %d (this JVM), %d (first-image JVM), %.0f (python)%n", peakRssMiB(),

@@ -63,10 +63,10 @@ public final class ServiceWarmUpBenchmark {
 	private static void child(final Path bundle, final int warmUpSteps) throws Exception {
 		Offline.enforce();
 		try (EmbeddedGenerator generator = EmbeddedGenerator.open(bundle)) {
-			ServeCommand.warmUp(generator, warmUpSteps);
 			try (InferenceService service = InferenceService.start(ServiceConfig.defaults().withAddress(
 				"127.0.0.1", 0), generator))
 			{
+				ServeCommand.warmUp(service, "127.0.0.1", null, warmUpSteps);
 				final RemoteGenerator client = new RemoteGenerator(URI.create("http://127.0.0.1:" + service
 					.port()), null, Duration.ofMinutes(5), 5);
 				final StringBuilder line = new StringBuilder("times");
