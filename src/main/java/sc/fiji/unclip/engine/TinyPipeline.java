@@ -21,8 +21,9 @@ import sc.fiji.unclip.engine.sampling.Schedulers;
 /**
  * Bundle kind {@code tiny}: text encoder, prior, decoder, upsampler (and an image encoder for variations),
  * run exactly as models/BUNDLE.md "Sampling algorithm (reference)" says, so the results match the Python
- * reference within float rounding. Tensors cross into Java as float arrays between network calls; every
- * native tensor of a call lives in a manager closed right after it.
+ * reference within float rounding. Per denoising step one sample goes into native memory and one guided
+ * prediction comes back for the scheduler's float32 step (see {@link #denoise}); every native tensor of a
+ * call or step lives in a manager closed right after it.
  */
 final class TinyPipeline implements Pipeline {
 
