@@ -112,8 +112,9 @@ public final class EngineBenchmark {
 			"OMP_WAIT_POLICY=%s, as Java)%n", median(pythonDefault), median(pythonSame), threads, wait);
 		System.out.printf("java_outside_networks %.1f%% of Java's wall time, %.1f%% of its calling thread's CPU " +
 			"time (medians)%n", 100 * median(outside), 100 * median(outsideCpu));
-		System.out.printf("cold_start_to_first_image %.2f s (median of %d fresh JVMs, JVM start included)%n",
-			median(Arrays.copyOf(coldStart, Math.min(cold, rounds))), Math.min(cold, rounds));
+		if (Math.min(cold, rounds) > 0) System.out.printf("cold_start_to_first_image %.2f s (median of %d fresh " +
+			"JVMs, JVM start included)%n", median(Arrays.copyOf(coldStart, Math.min(cold, rounds))), Math.min(cold,
+				rounds));
 		System.out.printf("peak_rss_mib %d (this JVM), %d (first-image JVM), %.0f (python)%n", peakRssMiB(),
 			firstImageRss, pythonRss[0]);
 		System.out.printf("ratio_java_over_python %.3f (vs default threads), %.3f (vs same threads)%n", median(
