@@ -1,9 +1,11 @@
 """Per-image time of the Python reference pipeline (models/tools) on a bundle at its default steps.
 
-Usage: python reference_timing.py BUNDLE_DIR PROMPT REPEATS [THREADS]  ->  prints "python_seconds_per_image X".
+Usage: python reference_timing.py BUNDLE_DIR PROMPT REPEATS [THREADS]
+  ->  prints "python_seconds_per_image X threads N peak_rss_mib M".
 Run by sc.fiji.unclip.bench.EngineBenchmark with the project's venv, once with torch's default threads and
-once with as many as the Java engine uses.
+once with as many as the Java engine uses (and its OMP_WAIT_POLICY, from the environment).
 """
+import resource
 import sys
 import time
 
@@ -20,4 +22,6 @@ for seed in range(5):  # warm-up (TorchScript profiling runs)
 start = time.perf_counter()
 for seed in range(repeats):
     run(bundle, Request("text", prompt, 1), NamedNoise(seed))
-print(f"python_seconds_per_image {(time.perf_counter() - start) / repeats:.4f} threads {torch.get_num_threads()}")
+seconds = (time.perf_counter() - start) / repeats
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+print(f"python_seconds_per_image {seconds:.4f} threads {torch.get_num_threads()} peak_rss_mib {rss:.0f}")

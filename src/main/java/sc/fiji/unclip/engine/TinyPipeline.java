@@ -21,8 +21,9 @@ import sc.fiji.unclip.engine.sampling.Schedulers;
 /**
  * Bundle kind {@code tiny}: text encoder, prior, decoder, upsampler (and an image encoder for variations),
  * run exactly as models/BUNDLE.md "Sampling algorithm (reference)" says, so the results match the Python
- * reference within float rounding. Tensors cross into Java as float arrays between network calls; every
- * native tensor of a call lives in a manager closed right after it.
+ * reference within float rounding. Per denoising step one sample goes into native memory and one guided
+ * prediction comes back for the scheduler's float32 step (see {@link #denoise}); every native tensor of a
+ * call or step lives in a manager closed right after it.
  */
 final class TinyPipeline implements Pipeline {
 
@@ -31,6 +32,7 @@ final class TinyPipeline implements Pipeline {
 	private final PromptTokenizer tokenizer;
 	private final TorchComponent textEncoder, imageEncoder, prior, decoder, upsampler;
 	private final int dim, base, output, textWidth, context;
+	private final java.util.Map<String, Scheduler> schedulers = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private TinyPipeline(final Bundle bundle, final Device device, final PromptTokenizer tokenizer,
 		final List<TorchComponent> components)
@@ -110,7 +112,7 @@ final class TinyPipeline implements Pipeline {
 				trace.record("text_embed", textEmbed.toFloatArray());
 				trace.record("text_hidden", textHidden.toFloatArray());
 				final JsonObject ps = stages.getAsJsonObject("prior");
-				final SamplingRun run = scheduler(request, ps).start(ps.get("steps").getAsInt());
+				final SamplingRun run = scheduler(request, "prior").start(ps.get("steps").getAsInt());
 				final float[] x = scaled(noise.draw("prior.init", n, dim), run.initNoiseSigma());
 				final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), ps.get("guidance")
 					.getAsDouble(), new NDList(textEmbed, textHidden), new NDList(manager.zeros(textEmbed
@@ -143,7 +145,7 @@ final class TinyPipeline implements Pipeline {
 			final NDArray maskedArray = manager.create(masked, new Shape(n, 3, output, output));
 			final NDArray maskArray = manager.create(mask, new Shape(n, 1, output, output));
 			final JsonObject ds = stages.getAsJsonObject("decoder");
-			final Scheduler decoderScheduler = scheduler(request, ds);
+			final Scheduler decoderScheduler = scheduler(request, "decoder");
 			final SamplingRun run = decoderScheduler.start(request.steps());
 			final Shape lowShape = new Shape(n, 3, base, base);
 			float[] x;
@@ -161,7 +163,7 @@ final class TinyPipeline implements Pipeline {
 
 			// 3. upsampler, no guidance; from noise, or from the resized low_res noised to its start (SDEdit)
 			final JsonObject us = stages.getAsJsonObject("upsampler");
-			final Scheduler upScheduler = scheduler(request, us);
+			final Scheduler upScheduler = scheduler(request, "upsampler");
 			final int upSteps = us.get("steps").getAsInt();
 			final SamplingRun upRun = upScheduler.start(upSteps);
 			final int upStart = upsamplerStart(us);
@@ -214,11 +216,24 @@ final class TinyPipeline implements Pipeline {
 	/** DJL's code for bilinear in {@code NDArrayEx.interpolation} (ai.djl.modality.cv.Image.Interpolation). */
 	private static final int BILINEAR = 1;
 
-	private Scheduler scheduler(final PipelineRequest request, final JsonObject stage) {
-		return Schedulers.create(request.scheduler(), stage.getAsJsonObject("config"));
+	/**
+	 * The stage's scheduler by name, built once per pipeline: schedulers are immutable (a run's state lives in
+	 * its SamplingRun) and building one computes its 1000-step noise schedule.
+	 */
+	private Scheduler scheduler(final PipelineRequest request, final String stage) {
+		return schedulers.computeIfAbsent(request.scheduler() + " " + stage, key -> Schedulers.create(request
+			.scheduler(), bundle.manifest().getAsJsonObject("stages").getAsJsonObject(stage).getAsJsonObject(
+				"config")));
 	}
 
-	/** DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. */
+	/**
+	 * DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. The sample
+	 * stays a native tensor across the network call and the guidance {@code u + g (c - u)} (libtorch's
+	 * float32 kernels, in the reference's order); only the guided prediction crosses into Java for the
+	 * scheduler step (exact float32 arithmetic on float arrays) and the step's result comes back as the next
+	 * input, so each step copies one prediction and one sample. A step's temporaries live in a scope closed
+	 * at its end.
+	 */
 	private float[] denoise(final String stage, final TorchComponent net, final SamplingRun run,
 		final int start, float[] x, final int n, final Shape shape, final double guidance, final NDList cond,
 		final NDList uncond, final NoiseSource noise, final ProgressListener progress,
@@ -228,55 +243,40 @@ final class TinyPipeline implements Pipeline {
 		final int total = timesteps.length - start;
 		final boolean guided = guidance != 1.0;
 		final int per = x.length / n;
-		final NDList extra = new NDList();
-		for (int i = 0; i < cond.size(); i++)
-			extra.add(guided ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i));
-		for (int k = 0; k < total; k++) {
-			cancellation.check();
-			final int index = start + k;
-			final long t = timesteps[index];
-			final float[] out;
-			try (NDManager call = cond.head().getManager().newSubManager()) {
-				final NDList inputs = new NDList();
-				if (guided) {
-					final float[] xx = new float[2 * x.length];
-					System.arraycopy(x, 0, xx, 0, x.length);
-					System.arraycopy(x, 0, xx, x.length, x.length);
-					inputs.add(call.create(xx, new Shape(doubled(shape))));
-					final long[] ts = new long[2 * n];
-					Arrays.fill(ts, t);
-					inputs.add(call.create(ts, new Shape(2 * n)));
-					inputs.addAll(extra);
-				}
-				else {
-					inputs.add(call.create(x, shape));
-					final long[] ts = new long[n];
-					Arrays.fill(ts, t);
-					inputs.add(call.create(ts, new Shape(n)));
-					inputs.addAll(extra);
-				}
-				final float[] both = net.call(inputs).head().toFloatArray();
-				if (guided) {
-					out = new float[x.length];
-					final float g = (float) guidance;
-					for (int j = 0; j < out.length; j++) {
-						final float c = both[j], u = both[x.length + j];
-						out[j] = u + g * (c - u);
-					}
-				}
-				else out = both;
+		final int batch = guided ? 2 * n : n;
+		final NDManager scope = cond.head().getManager();
+		try (NDManager conditioning = scope.newSubManager()) {
+			final NDList extra = new NDList();
+			for (int i = 0; i < cond.size(); i++) {
+				final NDArray c = guided ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i);
+				if (guided) c.attach(conditioning);
+				extra.add(c);
 			}
-			final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
-			x = trace.record(stage + ".x." + k, run.step(out, index, x, stepNoise));
-			progress.progress(stage, k + 1, total);
+			for (int k = 0; k < total; k++) {
+				cancellation.check();
+				final int index = start + k;
+				final float[] prediction;
+				try (NDManager step = scope.newSubManager()) {
+					final NDArray sample = step.create(x, shape);
+					final long[] ts = new long[batch];
+					Arrays.fill(ts, timesteps[index]);
+					final NDList inputs = new NDList(guided ? sample.concat(sample, 0) : sample, step.create(ts,
+						new Shape(batch)));
+					inputs.addAll(extra);
+					final NDArray out = net.call(inputs).head();
+					if (guided) {
+						final NDList halves = out.split(2, 0);
+						final NDArray c = halves.get(0), u = halves.get(1);
+						prediction = u.add(c.sub(u).mul((float) guidance)).toFloatArray();
+					}
+					else prediction = out.toFloatArray();
+				}
+				final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
+				x = trace.record(stage + ".x." + k, run.step(prediction, index, x, stepNoise));
+				progress.progress(stage, k + 1, total);
+			}
 		}
 		return x;
-	}
-
-	private static long[] doubled(final Shape shape) {
-		final long[] dims = shape.getShape().clone();
-		dims[0] *= 2;
-		return dims;
 	}
 
 	private static float[] scaled(final float[] values, final float factor) {

@@ -56,15 +56,19 @@ final class TorchComponent implements AutoCloseable {
 		if (!Boolean.getBoolean("unclip.jit.optimize")) JniUtils.setGraphExecutorOptimize(false);
 	}
 
-	/** Runs the network; the outputs are attached to the first input's manager. */
+	/** Runs the network (timed in {@link NetworkTime}); the outputs are attached to the first input's manager. */
 	NDList call(final NDList inputs) {
 		optimiseForShortRuns();
+		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
 		try {
 			return model.getBlock().forward(new ParameterStore(inputs.head().getManager(), false), inputs,
 				false);
 		}
 		catch (final RuntimeException e) {
 			throw new UnclipException("The " + name + " network failed: " + e.getMessage(), e);
+		}
+		finally {
+			NetworkTime.record(System.nanoTime() - start, NetworkTime.threadCpu() - cpu);
 		}
 	}
 

@@ -1,29 +1,143 @@
 package sc.fiji.unclip.engine;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
 /**
- * libtorch settings chosen for small diffusion networks called many times, applied before DJL's engine
- * loads unless the user set DJL's own properties: one intra-op and one inter-op thread (measured on a
- * loaded 2-core machine: 0.14-0.35 s per image with one thread, 0.6-40 s with two, because OpenMP threads
- * spin against other processes; see README "Performance") and TorchScript's graph optimizer off (its
- * profiling runs only cost time at a few dozen calls per image). {@code -Dunclip.threads=N} raises the
- * thread count for large bundles; {@code auto} leaves libtorch's own choice.
+ * libtorch settings, applied before DJL's engine loads unless the user set DJL's own properties (see README
+ * "Performance" for the measurements behind them):
+ * <ul>
+ * <li>intra-op threads: the physical cores, at most {@value #MAX_DEFAULT_THREADS}; {@code -Dunclip.threads=N}
+ * sets N, {@code -Dunclip.threads=auto} leaves libtorch's own choice. libtorch keeps the count process-wide:
+ * every thread that runs a network (the service's batch runner included) gets it on its first kernel;</li>
+ * <li>one inter-op thread (the bundles' TorchScript never forks);</li>
+ * <li>OpenMP threads that sleep while they wait ({@code OMP_WAIT_POLICY=PASSIVE}) unless the environment
+ * says otherwise: with the default spinning, two threads beside busy processes took 0.3-1.6 s per decoder
+ * call instead of 0.02 s, because a spinning thread holds the core its partner needs;</li>
+ * <li>TorchScript's graph optimizer off (its profiling runs only cost time at a few dozen calls per
+ * image).</li>
+ * </ul>
  */
 public final class TorchSettings {
 
 	public static final String THREADS_PROPERTY = "unclip.threads";
+	/** Most threads the default takes: small networks' kernels stop gaining from more. */
+	public static final int MAX_DEFAULT_THREADS = 8;
+
+	private static final String DJL_THREADS = "ai.djl.pytorch.num_threads";
+	private static final String WAIT_POLICY = "OMP_WAIT_POLICY";
+
+	private static volatile String waitPolicy;
 
 	private TorchSettings() {}
 
-	public static void apply() {
-		final String threads = System.getProperty(THREADS_PROPERTY, "1");
-		if (!threads.equals("auto")) {
-			setIfAbsent("ai.djl.pytorch.num_threads", threads);
+	/** Sets the properties (and the OpenMP environment) DJL reads when it loads libtorch; idempotent. */
+	public static synchronized void apply() {
+		final String threads = System.getProperty(THREADS_PROPERTY);
+		if (!"auto".equals(threads)) {
+			setIfAbsent(DJL_THREADS, Integer.toString(requested(threads)));
 			setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
 		}
 		setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+		if (waitPolicy == null) waitPolicy = passiveWaiting();
+	}
+
+	/**
+	 * Intra-op threads libtorch runs each network with (for {@code auto}: libtorch's default, the physical
+	 * cores), for the settings dialog and the benchmarks.
+	 */
+	public static int threads() {
+		final String djl = System.getProperty(DJL_THREADS);
+		if (djl != null) try {
+			return Integer.parseInt(djl.trim());
+		}
+		catch (final NumberFormatException e) {
+			// DJL itself rejects it when the engine starts
+		}
+		final String threads = System.getProperty(THREADS_PROPERTY);
+		return "auto".equals(threads) ? physicalCores() : requested(threads);
+	}
+
+	/** One line saying the thread policy in effect and how to change it (for the settings dialog). */
+	public static String description() {
+		final String threads = System.getProperty(THREADS_PROPERTY);
+		final String why = threads == null ? "physical cores, at most " + MAX_DEFAULT_THREADS : "auto".equals(
+			threads) ? "-D" + THREADS_PROPERTY + "=auto: libtorch's choice" : "-D" + THREADS_PROPERTY + "=" + threads;
+		final int n = threads();
+		return n + " libtorch thread" + (n == 1 ? "" : "s") + " (" + why + "), OpenMP wait policy " + (waitPolicy ==
+			null ? "not set yet" : waitPolicy) + "; change with -D" + THREADS_PROPERTY + "=N or =auto";
+	}
+
+	/** The count asked for by {@code -Dunclip.threads} (null: the default policy). */
+	private static int requested(final String threads) {
+		final int fallback = Math.max(1, Math.min(MAX_DEFAULT_THREADS, Math.min(physicalCores(), Runtime
+			.getRuntime().availableProcessors())));
+		if (threads == null || threads.isBlank() || threads.equals("auto")) return fallback;
+		try {
+			final int n = Integer.parseInt(threads.trim());
+			if (n >= 1) return n;
+		}
+		catch (final NumberFormatException e) {
+			// reported below
+		}
+		System.err.println("[unclip] -D" + THREADS_PROPERTY + "=" + threads + " is neither a positive number " +
+			"nor 'auto'; using the default of " + fallback + " threads.");
+		return fallback;
+	}
+
+	/**
+	 * Physical cores (Linux: distinct physical id / core id pairs of /proc/cpuinfo, so SMT siblings count
+	 * once); elsewhere the processors the JVM sees.
+	 */
+	public static int physicalCores() {
+		final int logical = Runtime.getRuntime().availableProcessors();
+		final Path cpuinfo = Path.of("/proc/cpuinfo");
+		if (!Files.isReadable(cpuinfo)) return logical;
+		try {
+			final List<String> lines = Files.readAllLines(cpuinfo);
+			final Set<String> cores = new HashSet<>();
+			String physical = "0";
+			for (final String line : lines) {
+				if (line.startsWith("physical id")) physical = line.substring(line.indexOf(':') + 1).trim();
+				else if (line.startsWith("core id")) cores.add(physical + ":" + line.substring(line.indexOf(':') +
+					1).trim());
+			}
+			return cores.isEmpty() ? logical : Math.min(cores.size(), logical);
+		}
+		catch (final IOException | RuntimeException e) {
+			return logical;
+		}
+	}
+
+	/** {@code OMP_WAIT_POLICY=PASSIVE} in the process environment, which libgomp reads when it loads. */
+	private static String passiveWaiting() {
+		final String given = System.getenv(WAIT_POLICY);
+		if (given != null) return given + " (from the environment)";
+		if (Platform.isWindows()) return "libtorch's default";
+		try {
+			Native.load("c", LibC.class).setenv(WAIT_POLICY, "PASSIVE", 0);
+			return "PASSIVE";
+		}
+		catch (final LinkageError e) {
+			return "libtorch's default (cannot set " + WAIT_POLICY + ": " + e.getMessage() + ")";
+		}
 	}
 
 	private static void setIfAbsent(final String key, final String value) {
 		if (System.getProperty(key) == null) System.setProperty(key, value);
+	}
+
+	/** The C library's setenv, so that native code loaded later (libgomp) sees the variable. */
+	interface LibC extends Library {
+
+		int setenv(String name, String value, int overwrite);
 	}
 }

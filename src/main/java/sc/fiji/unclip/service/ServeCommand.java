@@ -3,12 +3,18 @@ package sc.fiji.unclip.service;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.ProgressListener;
+import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.client.RemoteGenerator;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
 import sc.fiji.unclip.engine.Offline;
 
@@ -22,8 +28,8 @@ public final class ServeCommand {
 
 	private static final String USAGE = "usage: serve [--host 127.0.0.1] [--port 8080] [--model DIR] " +
 		"[--api-key-file FILE] [--queue 16] [--max-batch 8] [--batch-wait-ms 25] [--deadline-s 300] " +
-		"[--max-body-mb 32] [--read-timeout-s 15] [--model-alias dall-e-2 ...]  (API key also from env " +
-		"UNCLIP_API_KEY; each --model-alias is another name clients may send as 'model')";
+		"[--max-body-mb 32] [--read-timeout-s 15] [--model-alias dall-e-2 ...] [--warm-up-steps 2]  (API key " +
+		"also from env UNCLIP_API_KEY; each --model-alias is another name clients may send as 'model')";
 
 	private ServeCommand() {}
 
@@ -52,6 +58,7 @@ public final class ServeCommand {
 		long maxBodyMb = config.maxBodyBytes() >> 20;
 		long readTimeoutS = config.readTimeout().toSeconds();
 		final java.util.List<String> aliases = new java.util.ArrayList<>();
+		int warmUpSteps = 2;
 		for (int i = 0; i < args.length; i++) {
 			final String flag = args[i];
 			if (flag.equals("--help") || flag.equals("-h")) {
@@ -73,6 +80,7 @@ public final class ServeCommand {
 				case "--max-body-mb" -> maxBodyMb = integer(flag, value);
 				case "--read-timeout-s" -> readTimeoutS = integer(flag, value);
 				case "--model-alias" -> aliases.add(value);
+				case "--warm-up-steps" -> warmUpSteps = integer(flag, value);
 				default -> throw new UnclipException("Unknown option " + flag + ". " + USAGE);
 			}
 		}
@@ -95,6 +103,14 @@ public final class ServeCommand {
 			generator.close();
 			throw e;
 		}
+		try {
+			warmUp(service, config.host(), config.apiKey(), warmUpSteps);
+		}
+		catch (final RuntimeException e) {
+			service.close();
+			generator.close();
+			throw new UnclipException("The warm-up request failed: " + e.getMessage(), e);
+		}
 		final CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			service.close();
@@ -110,6 +126,27 @@ public final class ServeCommand {
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * One text-to-image request of {@code steps} decoder steps (0: none) through the started service itself,
+	 * before it announces itself, so that the first client does not pay the first-call costs of the networks
+	 * (native memory pools, kernel selection), of the JIT compiling the engine's Java code, and of the HTTP,
+	 * JSON and PNG code loading: measured by {@code sc.fiji.unclip.bench.ServiceWarmUpBenchmark}. It counts
+	 * as one served request. Variations and inpainting also use the image encoder, which this does not warm.
+	 */
+	public static void warmUp(final InferenceService service, final String host, final String apiKey,
+		final int steps)
+	{
+		if (steps <= 0) return;
+		final long start = System.nanoTime();
+		final String address = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":")
+			? "[" + host + "]" : host;
+		final RemoteGenerator client = new RemoteGenerator(URI.create("http://" + address + ":" + service
+			.port()), apiKey, Duration.ofMinutes(30), 0);
+		client.textToImage(new TextToImageRequest("warm-up", 1, 0, new SamplingOptions(Math.min(steps, service
+			.model().defaultSteps()), null, null)), ProgressListener.NONE, new Cancellation());
+		System.out.printf("model warmed up in %.1f s%n", (System.nanoTime() - start) / 1e9);
 	}
 
 	private static int integer(final String flag, final String value) {

@@ -1,0 +1,49 @@
+package sc.fiji.unclip.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/** The thread policy as the settings dialog shows it, and the OpenMP environment libgomp will read. */
+class TorchSettingsTest {
+
+	/** The C library's getenv: what native code sees, not Java's copy of the start-up environment. */
+	interface LibC extends Library {
+
+		String getenv(String name);
+	}
+
+	@Test
+	void physicalCoresAreWithinTheProcessors() {
+		final int cores = TorchSettings.physicalCores();
+		assertTrue(cores >= 1 && cores <= Runtime.getRuntime().availableProcessors(), "cores " + cores);
+	}
+
+	@Test
+	void theThreadCountShownIsTheOneGivenToLibtorch() {
+		TorchSettings.apply();
+		final int threads = TorchSettings.threads();
+		assertEquals(Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads")), threads);
+		final String asked = System.getProperty(TorchSettings.THREADS_PROPERTY);
+		if (asked == null) assertEquals(Math.min(TorchSettings.MAX_DEFAULT_THREADS, TorchSettings
+			.physicalCores()), threads);
+		else if (!asked.equals("auto")) assertEquals(Integer.parseInt(asked), threads);
+		final String line = TorchSettings.description();
+		assertTrue(line.startsWith(threads + " libtorch thread") && line.contains("-Dunclip.threads=N"), line);
+	}
+
+	@Test
+	void openMpThreadsSleepWhileTheyWait() {
+		Assumptions.assumeFalse(Platform.isWindows(), "libgomp's variable; Windows' OpenMP differs");
+		Assumptions.assumeTrue(System.getenv("OMP_WAIT_POLICY") == null, "OMP_WAIT_POLICY set by the user");
+		TorchSettings.apply();
+		assertEquals("PASSIVE", Native.load("c", LibC.class).getenv("OMP_WAIT_POLICY"));
+		assertTrue(TorchSettings.description().contains("wait policy PASSIVE"), TorchSettings.description());
+	}
+}
