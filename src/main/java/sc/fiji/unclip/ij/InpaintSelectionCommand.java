@@ -1,7 +1,6 @@
 package sc.fiji.unclip.ij;
 
 import ij.ImagePlus;
-import ij.plugin.frame.RoiManager;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,16 +74,13 @@ public class InpaintSelectionCommand extends GenerationCommand {
 	@Parameter(label = "Planes", choices = { Planes.CURRENT, Planes.ALL })
 	private String planes = Planes.CURRENT;
 
-	/** Filled by Fiji (and the project's launcher) with the open ROI Manager, if any. */
-	@Parameter(required = false, persist = false)
-	private RoiManager roiManager;
 
 	@Override
 	protected ImagePlus generate(final Generator generator, final ImageJProgress progress) {
 		final ImagePlus source = Planes.required(image, NAME);
 		if (!output.equals(NEW_IMAGE) && !output.equals(IN_PLACE)) throw new UnclipException("output=" + output +
 			" is not a choice; use '" + NEW_IMAGE + "' or '" + IN_PLACE + "'.");
-		final var targets = SelectionInpainting.regions(source, regions, prompt, grow, roiManager);
+		final var targets = SelectionInpainting.regions(source, regions, prompt, grow, null);
 		final List<Integer> indices = Planes.of(source, planes);
 		final var settings = new SelectionInpainting.Settings(n, resolveSeed(seed), feather, sampling(steps,
 			guidance, scheduler));
