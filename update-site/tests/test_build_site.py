@@ -209,7 +209,7 @@ def fake_release(root: Path, timestamp_iso: str, unclip: bytes, lib: dict, nativ
 		with zipfile.ZipFile(path, "w") as z:
 			z.writestr("content.txt", content)
 
-	jar(root / "target/unclip.jar", unclip)
+	jar(root / "target/unclip-fiji.jar", unclip)  # the plugin jar the site ships as jars/unclip.jar
 	for name, content in lib.items():
 		jar(root / "target/lib" / name, content)
 	for name, content in natives.items():

@@ -26,8 +26,12 @@ def server():
 	proc = subprocess.Popen(["java", "-jar", str(jar), "serve", "--port", "0"], stdout=subprocess.PIPE,
 		stderr=subprocess.PIPE, text=True, env=env)
 	try:
-		line = proc.stdout.readline()
-		m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+		line, m = "", None
+		for _ in range(20):  # the service may print other lines (its warm-up) before its address
+			line = proc.stdout.readline()
+			m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+			if m or not line:
+				break
 		assert m, f"no address in {line!r}; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"
 		yield f"http://127.0.0.1:{m.group(1)}"
 	finally:
