@@ -1,10 +1,12 @@
 package sc.fiji.unclip.engine;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.sun.jna.Library;
@@ -19,9 +21,11 @@ import com.sun.jna.Platform;
  * sets N, {@code -Dunclip.threads=auto} leaves libtorch's own choice. libtorch keeps the count process-wide:
  * every thread that runs a network (the service's batch runner included) gets it on its first kernel;</li>
  * <li>one inter-op thread (the bundles' TorchScript never forks);</li>
- * <li>OpenMP threads that sleep while they wait ({@code OMP_WAIT_POLICY=PASSIVE}) unless the environment
- * says otherwise: with the default spinning, two threads beside busy processes took 0.3-1.6 s per decoder
- * call instead of 0.02 s, because a spinning thread holds the core its partner needs;</li>
+ * <li>the OpenMP wait policy chosen from the machine's load when libtorch loads, unless the environment
+ * sets {@code OMP_WAIT_POLICY}: libgomp's default (waiting threads spin, as in Python) when every thread
+ * has a free core, else {@code PASSIVE} (waiting threads sleep). Spinning was about 1.9x faster per image
+ * on an idle machine; beside busy processes it made two threads take 0.3-1.6 s per decoder call instead of
+ * 0.02 s, because a spinning thread holds the core its partner needs;</li>
  * <li>TorchScript's graph optimizer off (its profiling runs only cost time at a few dozen calls per
  * image).</li>
  * </ul>
@@ -47,7 +51,7 @@ public final class TorchSettings {
 			setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
 		}
 		setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
-		if (waitPolicy == null) waitPolicy = passiveWaiting();
+		if (waitPolicy == null) waitPolicy = chooseWaitPolicy();
 	}
 
 	/**
@@ -117,18 +121,52 @@ public final class TorchSettings {
 		}
 	}
 
-	/** {@code OMP_WAIT_POLICY=PASSIVE} in the process environment, which libgomp reads when it loads. */
-	private static String passiveWaiting() {
+	/**
+	 * Whether waiting OpenMP threads should sleep ({@code PASSIVE}) rather than spin: only when the cores
+	 * are not all free for this process's threads, judged by the one-minute load average at start (a busy
+	 * core makes a spinning thread wait for a time slice at every barrier).
+	 *
+	 * @param load the one-minute load average (negative: unknown, taken as busy)
+	 * @param processors logical processors
+	 * @param threads the intra-op threads this process will run
+	 */
+	static boolean sleepWhileWaiting(final double load, final int processors, final int threads) {
+		return load < 0 || load + threads > processors + 0.5;
+	}
+
+	/** Sets {@code OMP_WAIT_POLICY} in the process environment, which libgomp reads when it loads. */
+	private static String chooseWaitPolicy() {
 		final String given = System.getenv(WAIT_POLICY);
 		if (given != null) return given + " (from the environment)";
 		if (Platform.isWindows()) return "libtorch's default";
+		final double load = loadAverage();
+		final int processors = Runtime.getRuntime().availableProcessors();
+		final String machine = String.format(Locale.ROOT, "load %.1f on %d processors at start", load,
+			processors);
+		if (!sleepWhileWaiting(load, processors, threads())) return "libgomp's default: threads spin (" + machine +
+			")";
 		try {
 			Native.load("c", LibC.class).setenv(WAIT_POLICY, "PASSIVE", 0);
-			return "PASSIVE";
+			return "PASSIVE (" + machine + ")";
 		}
 		catch (final LinkageError e) {
 			return "libtorch's default (cannot set " + WAIT_POLICY + ": " + e.getMessage() + ")";
 		}
+	}
+
+	/** The one-minute load average (Linux, macOS), or -1 where the platform does not say. */
+	static double loadAverage() {
+		return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+	}
+
+	/**
+	 * The value of {@code OMP_WAIT_POLICY} libgomp sees in this process (null: unset, libgomp's spinning
+	 * default), so that a benchmark can run its reference under the same policy.
+	 */
+	public static String waitPolicyVariable() {
+		final String given = System.getenv(WAIT_POLICY);
+		if (given != null) return given;
+		return waitPolicy != null && waitPolicy.startsWith("PASSIVE") ? "PASSIVE" : null;
 	}
 
 	private static void setIfAbsent(final String key, final String value) {

@@ -2,6 +2,7 @@ package sc.fiji.unclip.ij;
 
 import java.io.File;
 
+import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
@@ -10,6 +11,7 @@ import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
 
 import sc.fiji.unclip.UnclipException;
+import sc.fiji.unclip.engine.TorchSettings;
 
 /**
  * Plugins › unCLIP › unCLIP Settings...: where pictures are made. The choice is checked now (a folder
@@ -43,6 +45,10 @@ public class SettingsCommand extends ContextCommand {
 		description = "Bearer token of the service; empty keeps the stored key (none stored: UNCLIP_API_KEY)")
 	private String apikey = "";
 
+	/** The engine's thread policy, shown (not asked) so a user sees what the machine gives and how to change it. */
+	@Parameter(label = "Engine", visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+	private String engine = engineThreads();
+
 	@Override
 	public void run() {
 		try {
@@ -54,5 +60,10 @@ public class SettingsCommand extends ContextCommand {
 		catch (final UnclipException e) {
 			GenerationCommand.fail(this, ui, log, e.getMessage());
 		}
+	}
+
+	private static String engineThreads() {
+		TorchSettings.apply();
+		return TorchSettings.description();
 	}
 }

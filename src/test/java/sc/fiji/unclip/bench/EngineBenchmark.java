@@ -79,7 +79,7 @@ public final class EngineBenchmark {
 		final double[] pythonRss = new double[1];
 		try (EmbeddedGenerator generator = EmbeddedGenerator.open(bundle)) {
 			threads = Integer.toString(TorchSettings.threads());
-			wait = System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE");
+			wait = TorchSettings.waitPolicyVariable();
 			System.out.println("java threads: " + TorchSettings.description());
 			for (int seed = 0; seed < 5; seed++)
 				generator.textToImage(new TextToImageRequest(PROMPT, seed), null, null);
@@ -109,7 +109,8 @@ public final class EngineBenchmark {
 		System.out.printf("java_seconds_per_image %.4f (median of %d rounds of %d images)%n", median(java),
 			rounds, repeats);
 		System.out.printf("python_seconds_per_image %.4f (torch default threads), %.4f (%s threads, " +
-			"OMP_WAIT_POLICY=%s, as Java)%n", median(pythonDefault), median(pythonSame), threads, wait);
+			"OMP_WAIT_POLICY=%s, as Java)%n", median(pythonDefault), median(pythonSame), threads, wait == null
+				? "unset" : wait);
 		System.out.printf("java_outside_networks %.1f%% of Java's wall time, %.1f%% of its calling thread's CPU " +
 			"time (medians)%n", 100 * median(outside), 100 * median(outsideCpu));
 		if (Math.min(cold, rounds) > 0) System.out.printf("cold_start_to_first_image %.2f s (median of %d fresh " +

@@ -1,6 +1,7 @@
 package sc.fiji.unclip.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Assumptions;
@@ -39,11 +40,23 @@ class TorchSettingsTest {
 	}
 
 	@Test
-	void openMpThreadsSleepWhileTheyWait() {
+	void waitingThreadsSleepOnlyWhenTheCoresAreBusy() {
+		assertFalse(TorchSettings.sleepWhileWaiting(0.1, 2, 2), "idle 2-core machine, 2 threads: spin");
+		assertFalse(TorchSettings.sleepWhileWaiting(3.0, 16, 8), "workstation with free cores: spin");
+		assertTrue(TorchSettings.sleepWhileWaiting(2.0, 2, 2), "two busy processes beside 2 threads: sleep");
+		assertTrue(TorchSettings.sleepWhileWaiting(1.0, 2, 2), "one busy core of two: sleep");
+		assertTrue(TorchSettings.sleepWhileWaiting(-1, 8, 4), "load unknown: the safe choice, sleep");
+	}
+
+	@Test
+	void theWaitPolicyShownIsTheOneLibgompSees() {
 		Assumptions.assumeFalse(Platform.isWindows(), "libgomp's variable; Windows' OpenMP differs");
 		Assumptions.assumeTrue(System.getenv("OMP_WAIT_POLICY") == null, "OMP_WAIT_POLICY set by the user");
 		TorchSettings.apply();
-		assertEquals("PASSIVE", Native.load("c", LibC.class).getenv("OMP_WAIT_POLICY"));
-		assertTrue(TorchSettings.description().contains("wait policy PASSIVE"), TorchSettings.description());
+		final String seen = Native.load("c", LibC.class).getenv("OMP_WAIT_POLICY");
+		assertEquals(TorchSettings.waitPolicyVariable(), seen);
+		final String line = TorchSettings.description();
+		assertTrue(seen == null ? line.contains("wait policy libgomp's default: threads spin (load ") : line
+			.contains("wait policy PASSIVE (load "), line);
 	}
 }

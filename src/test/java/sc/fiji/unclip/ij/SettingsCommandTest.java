@@ -1,6 +1,7 @@
 package sc.fiji.unclip.ij;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
 import ij.process.ColorProcessor;
@@ -10,11 +11,16 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
+import org.scijava.ItemVisibility;
+import org.scijava.command.CommandInfo;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.unclip.engine.EmbeddedGenerator;
+import sc.fiji.unclip.engine.TorchSettings;
 import sc.fiji.unclip.service.InferenceService;
 import sc.fiji.unclip.service.ServiceConfig;
 
@@ -39,6 +45,17 @@ class SettingsCommandTest {
 		assertEquals(Backend.BUNDLED, plugin.unclip.backend().kind());
 		plugin.failure("not a service address", SettingsCommand.class, "backend", Backend.SERVICE, "server",
 			"gpu host:80");
+	}
+
+	@Test
+	void theDialogShowsTheEngineThreadPolicyWithoutAskingForIt() throws Exception {
+		final CommandInfo info = plugin.commands.getCommand(SettingsCommand.class);
+		final ModuleItem<?> engine = info.getInput("engine");
+		assertEquals(ItemVisibility.MESSAGE, engine.getVisibility());
+		final Module module = plugin.commands.getModuleService().createModule(info);
+		final String shown = (String) module.getInput("engine");
+		assertEquals(TorchSettings.description(), shown);
+		assertTrue(shown.contains("libtorch thread") && shown.contains("-Dunclip.threads=N"), shown);
 	}
 
 	@Test
