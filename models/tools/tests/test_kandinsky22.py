@@ -237,6 +237,23 @@ def test_bad_folders_get_a_message_naming_the_problem(folders, tmp_path, damage,
         check(role, folder)
 
 
+def test_sharded_weights_are_weights(folders, tmp_path):
+    """save_pretrained splits a component above max_shard_size into model-0000k-of-000n files and an index (the
+    full-size image encoder is saved so); such a folder is complete and loads as the single file does."""
+    from transformers import CLIPVisionModelWithProjection
+    folder = tmp_path / "prior"
+    shutil.copytree(folders["prior"], folder)
+    encoder = CLIPVisionModelWithProjection.from_pretrained(folder / "image_encoder")
+    shutil.rmtree(folder / "image_encoder")
+    encoder.save_pretrained(folder / "image_encoder", max_shard_size="20KB")
+    names = sorted(p.name for p in (folder / "image_encoder").iterdir())
+    assert "model.safetensors.index.json" in names and "model.safetensors" not in names, names
+    check("prior", folder)
+    (folder / "image_encoder" / "model.safetensors.index.json").unlink()
+    with pytest.raises(SourceError, match="component 'image_encoder' has no weights"):
+        check("prior", folder)
+
+
 def test_inpaint_folder_must_hold_the_nine_channel_unet(folders):
     with pytest.raises(SourceError, match="holds a KandinskyV22Pipeline"):
         check("inpaint", folders["decoder"])

@@ -23,7 +23,10 @@ COMPONENTS = {
     "inpaint": {"unet": "config.json", "movq": "config.json", "scheduler": "scheduler_config.json"},
 }
 WEIGHTS = ("diffusion_pytorch_model.safetensors", "model.safetensors", "diffusion_pytorch_model.bin",
-           "pytorch_model.bin", "diffusion_pytorch_model.fp16.safetensors", "model.fp16.safetensors")
+           "pytorch_model.bin", "diffusion_pytorch_model.fp16.safetensors", "model.fp16.safetensors",
+           # save_pretrained shards weights above its max_shard_size (the 7.4 GB image encoder in two files)
+           "diffusion_pytorch_model.safetensors.index.json", "model.safetensors.index.json",
+           "diffusion_pytorch_model.bin.index.json", "pytorch_model.bin.index.json")
 UNET_IN_CHANNELS = {"decoder": 4, "inpaint": 9}
 OPTION = {"prior": "--prior", "decoder": "--decoder", "inpaint": "--inpaint"}
 
