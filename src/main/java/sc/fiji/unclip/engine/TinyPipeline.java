@@ -227,12 +227,12 @@ final class TinyPipeline implements Pipeline {
 	}
 
 	/**
-	 * DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. The sample
-	 * stays a native tensor across the network call and the guidance {@code u + g (c - u)} (libtorch's
-	 * float32 kernels, in the reference's order); only the guided prediction crosses into Java for the
-	 * scheduler step (exact float32 arithmetic on float arrays) and the step's result comes back as the next
-	 * input, so each step copies one prediction and one sample. A step's temporaries live in a scope closed
-	 * at its end.
+	 * DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. Per step the
+	 * sample (twice when guided) goes into libtorch once and the network's output comes back once; guidance
+	 * {@code u + g (c - u)} and the scheduler step run on float arrays in float32 (the reference's kernels'
+	 * operations in the same order, so bit for bit). For this bundle's small tensors each libtorch operation
+	 * costs more in dispatch than in arithmetic, so fewer of them is what makes the time outside the networks
+	 * small. A step's temporaries live in a scope closed at its end.
 	 */
 	private float[] denoise(final String stage, final TorchComponent net, final SamplingRun run,
 		final int start, float[] x, final int n, final Shape shape, final double guidance, final NDList cond,
@@ -244,6 +244,9 @@ final class TinyPipeline implements Pipeline {
 		final boolean guided = guidance != 1.0;
 		final int per = x.length / n;
 		final int batch = guided ? 2 * n : n;
+		final long[] dims = shape.getShape().clone();
+		dims[0] = batch;
+		final Shape batchShape = new Shape(dims);
 		final NDManager scope = cond.head().getManager();
 		try (NDManager conditioning = scope.newSubManager()) {
 			final NDList extra = new NDList();
@@ -252,31 +255,42 @@ final class TinyPipeline implements Pipeline {
 				if (guided) c.attach(conditioning);
 				extra.add(c);
 			}
+			final float[] input = guided ? new float[2 * x.length] : null;
 			for (int k = 0; k < total; k++) {
 				cancellation.check();
 				final int index = start + k;
-				final float[] prediction;
+				final float[] out;
 				try (NDManager step = scope.newSubManager()) {
-					final NDArray sample = step.create(x, shape);
+					if (guided) {
+						System.arraycopy(x, 0, input, 0, x.length);
+						System.arraycopy(x, 0, input, x.length, x.length);
+					}
 					final long[] ts = new long[batch];
 					Arrays.fill(ts, timesteps[index]);
-					final NDList inputs = new NDList(guided ? sample.concat(sample, 0) : sample, step.create(ts,
+					final NDList inputs = new NDList(step.create(guided ? input : x, batchShape), step.create(ts,
 						new Shape(batch)));
 					inputs.addAll(extra);
-					final NDArray out = net.call(inputs).head();
-					if (guided) {
-						final NDList halves = out.split(2, 0);
-						final NDArray c = halves.get(0), u = halves.get(1);
-						prediction = u.add(c.sub(u).mul((float) guidance)).toFloatArray();
-					}
-					else prediction = out.toFloatArray();
+					out = net.call(inputs).head().toFloatArray();
 				}
+				final float[] prediction = guided ? guided(out, x.length, (float) guidance) : out;
 				final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
 				x = trace.record(stage + ".x." + k, run.step(prediction, index, x, stepNoise));
 				progress.progress(stage, k + 1, total);
 			}
 		}
 		return x;
+	}
+
+	/** u + g (c - u) of the batch [cond; uncond], each operation rounded to float32 as libtorch's kernels. */
+	static float[] guided(final float[] out, final int half, final float guidance) {
+		final float[] prediction = new float[half];
+		for (int i = 0; i < half; i++) {
+			final float c = out[i], u = out[half + i];
+			final float difference = c - u;
+			final float scaled = difference * guidance;
+			prediction[i] = u + scaled;
+		}
+		return prediction;
 	}
 
 	private static float[] scaled(final float[] values, final float factor) {
