@@ -63,6 +63,7 @@ public final class EmbeddedGenerator implements Generator {
 
 	/** Opens a bundle folder (hashes checked, networks loaded). */
 	public static EmbeddedGenerator open(final Path bundleDir) {
+		Libtorch.startInBackground();
 		return open(Bundle.open(bundleDir));
 	}
 
@@ -78,6 +79,7 @@ public final class EmbeddedGenerator implements Generator {
 
 	/** Opens the default model ({@link DefaultModel}), healing a damaged extracted copy. */
 	public static EmbeddedGenerator openDefault() {
+		Libtorch.startInBackground();
 		return open(DefaultModel.bundle());
 	}
 

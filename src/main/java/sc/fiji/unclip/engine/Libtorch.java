@@ -30,6 +30,24 @@ public final class Libtorch {
 		}
 	}
 
+	/**
+	 * Starts the engine on a daemon thread and returns at once, so that loading libtorch (most of a cold
+	 * start) overlaps with checking a bundle's hashes; {@link #start()} then waits for it and reports its
+	 * failure. Call only after {@link Offline#enforce()} and {@link TorchSettings#apply()}.
+	 */
+	static void startInBackground() {
+		final Thread thread = new Thread(() -> {
+			try {
+				start();
+			}
+			catch (final RuntimeException | LinkageError e) {
+				// start() on the caller's thread reports it
+			}
+		}, "unclip-libtorch-start");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
 	static String message(final Throwable e) {
 		final String path = setting(LIBRARY_PATH);
 		final String cause = rootCause(e);
