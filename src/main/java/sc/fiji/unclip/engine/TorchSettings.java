@@ -21,7 +21,8 @@ import com.sun.jna.Platform;
  * sets N, {@code -Dunclip.threads=auto} leaves libtorch's own choice. libtorch keeps the count process-wide:
  * every thread that runs a network (the service's batch runner included) gets it on its first kernel;</li>
  * <li>one inter-op thread (the bundles' TorchScript never forks);</li>
- * <li>the OpenMP wait policy chosen from the machine's load when libtorch loads, unless the environment
+ * <li>the OpenMP wait policy chosen from what other processes use of the CPUs when libtorch loads
+ * ({@link OtherProcessesLoad}), unless the environment
  * sets {@code OMP_WAIT_POLICY}: libgomp's default (waiting threads spin, as in Python) when every thread
  * has a free core, else {@code PASSIVE} (waiting threads sleep). Spinning was about 1.9x faster per image
  * on an idle machine; beside busy processes it made two threads take 0.3-1.6 s per decoder call instead of
@@ -38,6 +39,12 @@ public final class TorchSettings {
 
 	private static final String DJL_THREADS = "ai.djl.pytorch.num_threads";
 	private static final String WAIT_POLICY = "OMP_WAIT_POLICY";
+
+	/**
+	 * How long the start samples other processes' CPU use: long enough for 10 ms clock ticks to say
+	 * something, short beside libtorch's load.
+	 */
+	private static final long SAMPLE_MILLIS = 150;
 
 	private static volatile String waitPolicy;
 
@@ -123,10 +130,11 @@ public final class TorchSettings {
 
 	/**
 	 * Whether waiting OpenMP threads should sleep ({@code PASSIVE}) rather than spin: only when the cores
-	 * are not all free for this process's threads, judged by the one-minute load average at start (a busy
-	 * core makes a spinning thread wait for a time slice at every barrier).
+	 * are not all free for this process's threads, judged by the cores other processes keep busy during a
+	 * short sample at start (where the platform cannot say: the one-minute load average). A busy core makes
+	 * a spinning thread wait for a time slice at every barrier.
 	 *
-	 * @param load the one-minute load average (negative: unknown, taken as busy)
+	 * @param load busy cores of other processes, or the load average (negative: unknown, taken as busy)
 	 * @param processors logical processors
 	 * @param threads the intra-op threads this process will run
 	 */
@@ -139,10 +147,11 @@ public final class TorchSettings {
 		final String given = System.getenv(WAIT_POLICY);
 		if (given != null) return given + " (from the environment)";
 		if (Platform.isWindows()) return "libtorch's default";
-		final double load = loadAverage();
 		final int processors = Runtime.getRuntime().availableProcessors();
-		final String machine = String.format(Locale.ROOT, "load %.1f on %d processors at start", load,
-			processors);
+		final double others = OtherProcessesLoad.measure(SAMPLE_MILLIS);
+		final double load = others >= 0 ? others : loadAverage();
+		final String machine = String.format(Locale.ROOT, others >= 0 ? "other processes busy on %.1f of %d " +
+			"processors at start" : "load %.1f on %d processors at start", load, processors);
 		if (!sleepWhileWaiting(load, processors, threads())) return "libgomp's default: threads spin (" + machine +
 			")";
 		try {
