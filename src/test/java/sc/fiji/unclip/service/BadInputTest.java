@@ -37,6 +37,25 @@ class BadInputTest {
 		return fixture.postJson(GENERATIONS, body);
 	}
 
+	/**
+	 * A Content-Length that is not a number is refused by the JDK's HTTP server itself before any project
+	 * code runs (a plain-text 400, not the OpenAI-shaped JSON: README "Reliability"); what matters is that it
+	 * is a 400 at once, not a hang or a 500, and that the service keeps serving.
+	 */
+	@Test
+	void aContentLengthThatIsNotANumberIsRefusedAndTheServiceGoesOn() throws Exception {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.base.getPort())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(("POST " + GENERATIONS + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+				"Content-Type: application/json\r\nContent-Length: abc\r\n\r\n{\"prompt\":\"a\"}")
+					.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			final String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket
+				.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+			assertTrue(status != null && status.startsWith("HTTP/1.1 400"), "status line: " + status);
+		}
+		assertEquals(200, json("{\"prompt\":\"a red circle\",\"seed\":1}").status());
+	}
+
 	@Test
 	void malformedJson() throws Exception {
 		json("{\"prompt\": \"a red").assertError(400, "invalid_json");
