@@ -14,7 +14,7 @@ import argparse
 import gc
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -96,7 +96,18 @@ MICRO = Scale(
     unet_groups=8,
     vocabulary=1000,
 )
-SCALES = {"tiny": TINY, "full": FULL, "micro": MICRO}
+# the published decoder UNet and MoVQ at full size behind small CLIP towers and prior (same 1280-wide
+# embedding): what the decoder's seconds per step and the MoVQ decode cost at 512 px, in far less time,
+# disk and memory than the whole FULL family (EngineBenchmark's kandinsky22 path measures only those)
+DECODER_FULL = replace(
+    FULL,
+    # the prior projects the text tower's hidden states from the embedding width: one full-width layer
+    text=dict(hidden_size=1280, intermediate_size=1280, num_hidden_layers=1, num_attention_heads=20),
+    vision=dict(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2, image_size=224,
+                patch_size=14),
+    prior=dict(num_attention_heads=2, attention_head_dim=32, num_layers=1),
+)
+SCALES = {"tiny": TINY, "full": FULL, "micro": MICRO, "decoder-full": DECODER_FULL}
 
 
 def tokenizer(folder: Path, size: int | None = None):
