@@ -7,7 +7,7 @@ import java.util.Map;
  * How an image was generated: enough to reproduce it, and to label it as generated so that it is never
  * mistaken for a measurement. Written into PNG text chunks, ImageJ's image info and HTTP responses.
  *
- * @param mode {@code text-to-image}, {@code variations} or {@code inpaint}
+ * @param mode {@code text}, {@code variation}, {@code inpaint}, {@code interpolation} or {@code textdiff}
  * @param prompt the prompt (null for variations)
  * @param seed the request's seed; image i used {@code seed + i}
  * @param n number of images
@@ -20,11 +20,27 @@ import java.util.Map;
  * @param engineVersion version of this software
  * @param width width the model generated at (0: not recorded, the model's only size)
  * @param height height the model generated at (0: not recorded)
+ * @param controls what the embedding controls used (keys without the {@code unclip.} prefix, e.g.
+ *          {@code weights}, {@code amount}, {@code from}, {@code to}), in order; empty for the other modes
  */
 public record Provenance(String mode, String prompt, long seed, int n, int steps, double guidance,
 	String scheduler, double strength, String modelName, String modelSha256, String engineVersion, int width,
-	int height)
+	int height, Map<String, String> controls)
 {
+
+	public Provenance {
+		controls = controls == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+			controls));
+	}
+
+	/** Provenance of a mode without embedding controls. */
+	public Provenance(final String mode, final String prompt, final long seed, final int n, final int steps,
+		final double guidance, final String scheduler, final double strength, final String modelName,
+		final String modelSha256, final String engineVersion, final int width, final int height)
+	{
+		this(mode, prompt, seed, n, steps, guidance, scheduler, strength, modelName, modelSha256, engineVersion,
+			width, height, Map.of());
+	}
 
 	/** Provenance without a generation size (models of one fixed size). */
 	public Provenance(final String mode, final String prompt, final long seed, final int n, final int steps,
@@ -47,6 +63,7 @@ public record Provenance(String mode, String prompt, long seed, int n, int steps
 		map.put("unclip.guidance", Double.toString(guidance));
 		map.put("unclip.scheduler", scheduler);
 		map.put("unclip.strength", Double.toString(strength));
+		controls.forEach((k, v) -> map.put("unclip." + k, v));
 		if (width > 0) map.put("unclip.size", width + "x" + height);
 		map.put("unclip.model", modelName);
 		map.put("unclip.model.sha256", modelSha256);

@@ -1,0 +1,26 @@
+package sc.fiji.unclip;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.ARGBType;
+
+/**
+ * Editing an image by description (DALL-E 2 sec. 3.3, text diffs): the image's embedding z_i moved towards
+ * z_d = normalise(z_t(toPrompt) - z_t(fromPrompt)) by slerp(z_i, z_d, amount), then decoded.
+ *
+ * @param image the picture to edit (RGB; alpha ignored)
+ * @param fromPrompt what the picture shows now
+ * @param toPrompt what it should show
+ * @param amount how far to move, in [0, 0.5] (0: a variation of the image)
+ * @param n number of images; image i uses {@code seed + i}
+ * @param seed 64-bit seed
+ * @param invert start from the DDIM-inverted image instead of noise, keeping its layout, where the model's
+ *          kind can invert its decoder (else refused)
+ * @param sampling steps, guidance and scheduler of the decoder (nulls: the model's defaults)
+ */
+public record TextDiffRequest(RandomAccessibleInterval<ARGBType> image, String fromPrompt, String toPrompt,
+	double amount, int n, long seed, boolean invert, SamplingOptions sampling)
+{
+
+	/** The largest amount the paper uses: beyond it the image's own content is mostly gone. */
+	public static final double MAX_AMOUNT = 0.5;
+}
