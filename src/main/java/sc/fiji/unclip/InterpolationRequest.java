@@ -19,6 +19,12 @@ public record InterpolationRequest(EmbeddingSource from, EmbeddingSource to, Lis
 	boolean invert, SamplingOptions sampling)
 {
 
+	/**
+	 * Frames when none are asked for: on the bundled model the first and last frames have the two ends'
+	 * colours in 5 frames (models/shapes-tiny/EVAL.md), and 5 show the way between.
+	 */
+	public static final int DEFAULT_FRAMES = 5;
+
 	/** Most frames of one series. */
 	public static final int MAX_FRAMES = 16;
 

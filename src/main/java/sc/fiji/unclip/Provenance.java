@@ -51,6 +51,19 @@ public record Provenance(String mode, String prompt, long seed, int n, int steps
 			0);
 	}
 
+	/** The seed image {@code i} used: the request's for every frame of an interpolation, else seed + i. */
+	public long imageSeed(final int i) {
+		return mode.equals("interpolation") ? seed : seed + i;
+	}
+
+	/** The interpolation weight of frame {@code i}, or null for other modes. */
+	public Double weight(final int i) {
+		final String weights = controls.get("weights");
+		if (weights == null) return null;
+		final String[] each = weights.split(",");
+		return i < each.length ? Double.valueOf(each[i]) : null;
+	}
+
 	/** Ordered key/value pairs, keys prefixed {@code unclip.}, for text chunks and image info. */
 	public Map<String, String> toMap() {
 		final Map<String, String> map = new LinkedHashMap<>();

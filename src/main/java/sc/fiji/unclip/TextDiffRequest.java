@@ -21,6 +21,9 @@ public record TextDiffRequest(RandomAccessibleInterval<ARGBType> image, String f
 	double amount, int n, long seed, boolean invert, SamplingOptions sampling)
 {
 
+	/** Amount when none is given, chosen by measurement on the bundled model (models/shapes-tiny/EVAL.md). */
+	public static final double DEFAULT_AMOUNT = 0.4;
+
 	/** The largest amount the paper uses: beyond it the image's own content is mostly gone. */
 	public static final double MAX_AMOUNT = 0.5;
 }
