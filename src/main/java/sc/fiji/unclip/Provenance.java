@@ -1,6 +1,7 @@
 package sc.fiji.unclip;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +28,10 @@ public record Provenance(String mode, String prompt, long seed, int n, int steps
 	String scheduler, double strength, String modelName, String modelSha256, String engineVersion, int width,
 	int height, Map<String, String> controls)
 {
+
+	/** The keys of {@code controls} the embedding controls write. */
+	public static final List<String> CONTROL_KEYS = List.of("from", "to", "weights", "from_prompt", "to_prompt",
+		"amount", "invert");
 
 	public Provenance {
 		controls = controls == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
