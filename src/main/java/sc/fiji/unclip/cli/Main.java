@@ -58,7 +58,7 @@ public final class Main {
 		"Schedulers: ddim, ddpm, dpmsolver++, unclip. With --n > 1 files are numbered (out-1.png, ...).",
 		"--size: kandinsky22 models make any multiple of 64 (default 512x512); the tiny model only its own size.",
 		"interpolate writes one file per frame (out-1.png = the image, out-K.png = the target), all with the same noise;",
-		"textdiff moves the image towards --to-prompt by --amount in [0, 0.5]; --invert true keeps the layout (DDIM inversion).",
+		"textdiff moves the image towards --to-prompt by --amount in [0, 0.5] (default 0.5); --invert (DDIM inversion, keeps the layout) is true for textdiff, false for interpolate unless given.",
 		"generate, vary, inpaint, interpolate and textdiff take --server URL instead of --model to run on an inference service.");
 
 	private static final Set<String> SAMPLING = Set.of("n", "seed", "steps", "guidance", "scheduler", "size",
@@ -202,7 +202,7 @@ public final class Main {
 		final String from = a.required("from-prompt"), to = a.required("to-prompt");
 		final Path target = Path.of(a.required("out"));
 		final double amount = a.decimal("amount") == null ? TextDiffRequest.DEFAULT_AMOUNT : a.decimal("amount");
-		final boolean invert = Boolean.TRUE.equals(a.bool("invert"));
+		final boolean invert = a.bool("invert") == null ? TextDiffRequest.DEFAULT_INVERT : a.bool("invert");
 		return withGenerator(a, err, g -> g.textDiff(new TextDiffRequest(image, from, to, amount, n(a), seed(a),
 			invert, sampling(a)), progress(a, err), new Cancellation()), target, out);
 	}

@@ -86,8 +86,9 @@ final class ImageApiRequests {
 		final double amount = fields.has("amount") ? fields.number("amount") : TextDiffRequest.DEFAULT_AMOUNT;
 		if (!(amount >= 0 && amount <= TextDiffRequest.MAX_AMOUNT)) throw ApiException.badRequest(
 			"invalid_value", "'amount' must be in [0, " + TextDiffRequest.MAX_AMOUNT + "].");
-		return new Work.TextDiff(new TextDiffRequest(image, from, to, amount, n(fields), seed(fields), Boolean.TRUE
-			.equals(fields.bool("invert")), sampling(fields)), size);
+		return new Work.TextDiff(new TextDiffRequest(image, from, to, amount, n(fields), seed(fields), fields.has(
+			"invert") ? Boolean.TRUE.equals(fields.bool("invert")) : TextDiffRequest.DEFAULT_INVERT, sampling(fields)),
+			size);
 	}
 
 	private List<Double> weights(final RequestFields fields) {
