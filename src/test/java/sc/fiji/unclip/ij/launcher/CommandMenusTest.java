@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class CommandMenusTest {
 
 	static final List<String> COMMANDS = List.of("Text to Image...", "Image Variations...",
-		"Inpaint Selection...", "unCLIP Settings...", "Reproduce from Info");
+		"Inpaint Selection...", "Interpolate...", "Edit by Description...", "unCLIP Settings...",
+		"Reproduce from Info");
 
 	@BeforeAll
 	static void start() {
