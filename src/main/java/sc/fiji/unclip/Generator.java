@@ -38,6 +38,28 @@ public interface Generator extends AutoCloseable {
 	GenerationResult inpaint(InpaintRequest request, ProgressListener progress,
 		Cancellation cancellation);
 
+	/**
+	 * A series of frames between two images or prompts (DALL-E 2's interpolation); one image per weight, in
+	 * order. Generators that cannot refuse with {@link UnclipException}.
+	 */
+	default GenerationResult interpolate(final InterpolationRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		throw new UnclipException("Interpolation is not available with " + model().name() + " on this back " +
+			"end; use the bundled model or a model of kind tiny.");
+	}
+
+	/**
+	 * An image edited by description (DALL-E 2's text diffs). Generators that cannot refuse with
+	 * {@link UnclipException}.
+	 */
+	default GenerationResult textDiff(final TextDiffRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		throw new UnclipException("Editing by description is not available with " + model().name() +
+			" on this back end; use the bundled model or a model of kind tiny.");
+	}
+
 	/** What model this generator runs (name, hash, defaults), for provenance and dialogs. */
 	ModelInfo model();
 

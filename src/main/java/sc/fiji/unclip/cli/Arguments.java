@@ -77,4 +77,15 @@ final class Arguments {
 			throw new UsageException("--" + name + " must be a number, not '" + v + "'");
 		}
 	}
+
+	/** {@code true}/{@code false} (also yes/no, on/off), or null when not given. */
+	Boolean bool(final String name) {
+		final String v = values.get(name);
+		if (v == null) return null;
+		return switch (v.trim().toLowerCase()) {
+			case "true", "yes", "on" -> true;
+			case "false", "no", "off" -> false;
+			default -> throw new UsageException("--" + name + " must be true or false, not '" + v + "'");
+		};
+	}
 }

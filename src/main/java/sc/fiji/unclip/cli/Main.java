@@ -23,7 +23,10 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.GenerationResult;
 import sc.fiji.unclip.Generator;
+import sc.fiji.unclip.EmbeddingSource;
 import sc.fiji.unclip.InpaintRequest;
+import sc.fiji.unclip.InterpolationRequest;
+import sc.fiji.unclip.TextDiffRequest;
 import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
@@ -47,12 +50,16 @@ public final class Main {
 		"  generate --prompt TEXT [--n N] [--seed S] [--steps K] [--guidance G] [--scheduler NAME] [--size WxH] [--model DIR] --out FILE.png",
 		"  vary     --image FILE [--n N] [--seed S] [--strength X] [--steps K] [--guidance G] [--scheduler NAME] [--size WxH] [--model DIR] --out FILE.png",
 		"  inpaint  --image FILE --mask FILE --prompt TEXT [--n N] [--seed S] [--feather PX] [--steps K] [--guidance G] [--scheduler NAME] [--size WxH] [--model DIR] --out FILE.png",
+		"  interpolate --image A.png (--to-image B.png | --to-prompt TEXT) [--frames K] [--seed S] [--invert true|false] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
+		"  textdiff --image A.png --from-prompt TEXT --to-prompt TEXT [--amount X] [--n N] [--seed S] [--invert true|false] [--steps K] [--guidance G] [--scheduler NAME] [--model DIR] --out FILE.png",
 		"  serve    [--host 127.0.0.1] [--port 8080] [--model DIR] [--api-key KEY]",
 		"  imagej   [ImageJ arguments, e.g. -batch macros/text-to-image.ijm]",
 		"  parity   --case DIR --model DIR   (developer: runs a case of unclip-tools verify, see models/README.md)",
 		"Schedulers: ddim, ddpm, dpmsolver++, unclip. With --n > 1 files are numbered (out-1.png, ...).",
 		"--size: kandinsky22 models make any multiple of 64 (default 512x512); the tiny model only its own size.",
-		"generate, vary and inpaint take --server URL instead of --model to run on an inference service.");
+		"interpolate writes one file per frame (out-1.png = the image, out-K.png = the target), all with the same noise;",
+		"textdiff moves the image towards --to-prompt by --amount in [0, 0.5] (default 0.5); --invert (DDIM inversion, keeps the layout) is true for textdiff, false for interpolate unless given.",
+		"generate, vary, inpaint, interpolate and textdiff take --server URL instead of --model to run on an inference service.");
 
 	private static final Set<String> SAMPLING = Set.of("n", "seed", "steps", "guidance", "scheduler", "size",
 		"model", "server", "out", "quiet");
@@ -93,9 +100,13 @@ public final class Main {
 				case "vary" -> vary(new Arguments("vary", args, 1, known("image", "strength")), out, err);
 				case "inpaint" -> inpaint(new Arguments("inpaint", args, 1, known("image", "mask", "prompt",
 					"feather")), out, err);
+				case "interpolate" -> interpolate(new Arguments("interpolate", args, 1, known("image", "to-image",
+					"to-prompt", "frames", "invert")), out, err);
+				case "textdiff" -> textDiff(new Arguments("textdiff", args, 1, known("image", "from-prompt",
+					"to-prompt", "amount", "invert")), out, err);
 				case "parity" -> ParityCommand.run(new Arguments("parity", args, 1, Set.of("case", "model")), out, err);
 				default -> throw new Arguments.UsageException("unknown command '" + args[0] +
-					"'; use generate, vary, inpaint, serve, imagej or parity (--help lists the options)");
+					"'; use generate, vary, inpaint, interpolate, textdiff, serve, imagej or parity (--help lists the options)");
 			};
 		}
 		catch (final Arguments.UsageException e) {
@@ -163,6 +174,39 @@ public final class Main {
 			feather, sampling(a)), progress(a, err), new Cancellation()), target, out);
 	}
 
+	private static int interpolate(final Arguments a, final PrintStream out, final PrintStream err)
+		throws IOException
+	{
+		if (a.integer("n") != null) throw new Arguments.UsageException("interpolate makes one image per frame; " +
+			"use --frames instead of --n");
+		final String toImage = a.optional("to-image"), toPrompt = a.optional("to-prompt");
+		if ((toImage == null) == (toPrompt == null)) throw new Arguments.UsageException("interpolate needs " +
+			"exactly one target: --to-image FILE or --to-prompt TEXT");
+		final Img<ARGBType> image = readImage(Path.of(a.required("image")), "--image");
+		final EmbeddingSource to = toImage != null ? EmbeddingSource.of(readImage(Path.of(toImage),
+			"--to-image")) : EmbeddingSource.of(toPrompt);
+		final Path target = Path.of(a.required("out"));
+		final int frames = a.integer("frames") == null ? InterpolationRequest.DEFAULT_FRAMES : a.integer("frames");
+		if (frames < 2 || frames > InterpolationRequest.MAX_FRAMES) throw new Arguments.UsageException(
+			"--frames must be 2 to " + InterpolationRequest.MAX_FRAMES + ", not " + frames);
+		final boolean invert = Boolean.TRUE.equals(a.bool("invert"));
+		return withGenerator(a, err, g -> g.interpolate(new InterpolationRequest(EmbeddingSource.of(image),
+			to, InterpolationRequest.evenWeights(frames), seed(a), invert, sampling(a)), progress(a, err),
+			new Cancellation()), target, out);
+	}
+
+	private static int textDiff(final Arguments a, final PrintStream out, final PrintStream err)
+		throws IOException
+	{
+		final Img<ARGBType> image = readImage(Path.of(a.required("image")), "--image");
+		final String from = a.required("from-prompt"), to = a.required("to-prompt");
+		final Path target = Path.of(a.required("out"));
+		final double amount = a.decimal("amount") == null ? TextDiffRequest.DEFAULT_AMOUNT : a.decimal("amount");
+		final boolean invert = a.bool("invert") == null ? TextDiffRequest.DEFAULT_INVERT : a.bool("invert");
+		return withGenerator(a, err, g -> g.textDiff(new TextDiffRequest(image, from, to, amount, n(a), seed(a),
+			invert, sampling(a)), progress(a, err), new Cancellation()), target, out);
+	}
+
 	private interface Work {
 
 		GenerationResult run(Generator generator);
@@ -200,7 +244,9 @@ public final class Main {
 			if (parent != null) Files.createDirectories(parent);
 			final Map<String, String> chunk = new java.util.LinkedHashMap<>(text);
 			chunk.put("unclip.index", Integer.toString(i));
-			chunk.put("unclip.image.seed", Long.toString(result.provenance().seed() + i));
+			chunk.put("unclip.image.seed", Long.toString(result.provenance().imageSeed(i)));
+			final Double weight = result.provenance().weight(i);
+			if (weight != null) chunk.put("unclip.weight", Double.toString(weight));
 			// a full disk or a kill half-way leaves the old file (or none), never half a PNG under the name
 			final Path partial = Files.createTempFile(parent == null ? Path.of(".") : parent, "." + path
 				.getFileName(), ".part");

@@ -43,6 +43,8 @@ import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.InterpolationRequest;
+import sc.fiji.unclip.TextDiffRequest;
 
 /**
  * A {@link Generator} on a remote inference service, over OpenAI's Images API (the JDK's HTTP client).
@@ -134,6 +136,41 @@ public final class RemoteGenerator implements Generator {
 			progress, cancellation);
 		return result(result, "variations", null, request.seed(), request.n(), request.sampling(), request
 			.strength());
+	}
+
+	/** {@code POST /v1/images/interpolations}, this service's extension (a plain OpenAI server answers 404). */
+	@Override
+	public GenerationResult interpolate(final InterpolationRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		model();
+		if (request.from().image() == null) throw new UnclipException("The service interpolates from an image; " +
+			"give an image as the start.");
+		final MultipartBody form = new MultipartBody().png("image", PngTransfer.rgb(request.from().image()));
+		if (request.to().image() != null) form.png("to_image", PngTransfer.rgb(request.to().image()));
+		else form.field("to_prompt", request.to().prompt());
+		form.field("weights", String.join(",", request.weights().stream().map(w -> Double.toString(w)).toList()))
+			.field("seed", request.seed()).field("invert", Boolean.toString(request.invert())).field(
+				"response_format", "b64_json").field("stream", true);
+		sampling(form, request.sampling());
+		return result(call("/v1/images/interpolations", form.contentType(), form.finish(), progress,
+			cancellation), "interpolation", request.to().prompt(), request.seed(), request.weights().size(), request
+				.sampling(), 1);
+	}
+
+	/** {@code POST /v1/images/textdiffs}, this service's extension (a plain OpenAI server answers 404). */
+	@Override
+	public GenerationResult textDiff(final TextDiffRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		model();
+		final MultipartBody form = new MultipartBody().png("image", PngTransfer.rgb(request.image())).field(
+			"from_prompt", request.fromPrompt()).field("to_prompt", request.toPrompt()).field("amount", request
+				.amount()).field("n", request.n()).field("seed", request.seed()).field("invert", Boolean.toString(
+					request.invert())).field("response_format", "b64_json").field("stream", true);
+		sampling(form, request.sampling());
+		return result(call("/v1/images/textdiffs", form.contentType(), form.finish(), progress, cancellation),
+			"textdiff", request.toPrompt(), request.seed(), request.n(), request.sampling(), 1);
 	}
 
 	@Override
@@ -434,7 +471,7 @@ public final class RemoteGenerator implements Generator {
 				Integer.parseInt(text(u, "unclip.steps", "0")), Double.parseDouble(text(u, "unclip.guidance",
 					"0")), text(u, "unclip.scheduler", ""), Double.parseDouble(text(u, "unclip.strength", "" +
 						strength)), text(u, "unclip.model", model.name()), text(u, "unclip.model.sha256", ""),
-				text(u, "unclip.engine", ENGINE_VERSION));
+				text(u, "unclip.engine", ENGINE_VERSION), 0, 0, controls(u));
 		}
 		else {
 			warnings.add("The server at " + server + " does not report seeds or steps; the images " +
@@ -445,6 +482,14 @@ public final class RemoteGenerator implements Generator {
 					.orElse(""), strength, model.name(), model.sha256(), ENGINE_VERSION + " " + server);
 		}
 		return new GenerationResult(images, provenance, warnings);
+	}
+
+	/** The embedding controls' entries of the server's provenance. */
+	private static Map<String, String> controls(final JsonObject u) {
+		final Map<String, String> controls = new java.util.LinkedHashMap<>();
+		for (final String key : Provenance.CONTROL_KEYS)
+			if (u.has("unclip." + key)) controls.put(key, u.get("unclip." + key).getAsString());
+		return controls;
 	}
 
 	private static String text(final JsonObject json, final String key, final String fallback) {

@@ -16,6 +16,8 @@ import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.GenerationResult;
 import sc.fiji.unclip.Generator;
 import sc.fiji.unclip.InpaintRequest;
+import sc.fiji.unclip.InterpolationRequest;
+import sc.fiji.unclip.TextDiffRequest;
 import sc.fiji.unclip.ModelInfo;
 import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.Provenance;
@@ -236,6 +238,100 @@ public final class EmbeddedGenerator implements Generator {
 		return new GenerationResult(images, new Provenance("inpaint", request.prompt(), request.seed(), request
 			.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion(), recordedWidth(
 				s), recordedHeight(s)), warnings);
+	}
+
+	@Override
+	public GenerationResult interpolate(final InterpolationRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		final List<Double> weights = request.weights();
+		if (weights == null || weights.size() < 2 || weights.size() > InterpolationRequest.MAX_FRAMES)
+			throw new UnclipException("An interpolation has 2 to " + InterpolationRequest.MAX_FRAMES +
+				" frames, not " + (weights == null ? 0 : weights.size()) + ".");
+		for (final Double w : weights)
+			if (w == null || !(w >= 0 && w <= 1)) throw new UnclipException("Interpolation weight " + w +
+				" is outside [0, 1]; 0 is the first image, 1 the target.");
+		if (request.from() == null || request.to() == null) throw new UnclipException("An interpolation needs " +
+			"a start and a target (an image or a prompt each).");
+		if (request.invert() && request.from().image() == null) throw new UnclipException("Keeping the layout " +
+			"(inversion) needs an image to start from, not a prompt.");
+		final Settings s = settings(weights.size(), request.sampling());
+		final List<String> warnings = new ArrayList<>();
+		final EmbeddingControls.End from = end(request.from(), "image", s, warnings);
+		final EmbeddingControls.End to = end(request.to(), "target image", s, warnings);
+		final float[] frames = new EmbeddingControls(pipeline.embeddingSpace()).interpolate(from, to, weights,
+			request.seed(), request.invert(), s, listener(progress), orNone(cancellation));
+		final var controls = new java.util.LinkedHashMap<String, String>();
+		controls.put("from", request.from().describe());
+		controls.put("to", request.to().describe());
+		controls.put("weights", String.join(",", weights.stream().map(w -> Double.toString(w)).toList()));
+		controls.put("invert", Boolean.toString(request.invert()));
+		return new GenerationResult(sized(frames, weights.size(), s, request.from().image()), new Provenance(
+			"interpolation", request.to().prompt(), request.seed(), weights.size(), s.steps, s.guidance, s.scheduler,
+			1.0, info.name(), info.sha256(), engineVersion(), recordedWidth(s), recordedHeight(s), controls),
+			warnings);
+	}
+
+	@Override
+	public GenerationResult textDiff(final TextDiffRequest request, final ProgressListener progress,
+		final Cancellation cancellation)
+	{
+		final Settings s = settings(request.n(), request.sampling());
+		final double amount = request.amount();
+		if (!(amount >= 0 && amount <= TextDiffRequest.MAX_AMOUNT)) throw new UnclipException("Amount " + amount +
+			" is outside [0, " + TextDiffRequest.MAX_AMOUNT + "]; 0 keeps the image's content, 0.5 moves " +
+			"furthest towards the new description.");
+		final List<String> warnings = new ArrayList<>();
+		for (final String prompt : new String[] { request.fromPrompt(), request.toPrompt() }) {
+			if (prompt == null || prompt.isBlank()) throw new UnclipException("Editing by description needs " +
+				"both prompts: what the image shows now and what it should show.");
+			checkPrompt(prompt, warnings);
+		}
+		final EmbeddingControls.End image = end(sc.fiji.unclip.EmbeddingSource.of(request.image()), "image", s,
+			warnings);
+		final float[] out = new EmbeddingControls(pipeline.embeddingSpace()).textDiff(image, request.fromPrompt(),
+			request.toPrompt(), amount, request.n(), request.seed(), request.invert(), s, listener(progress), orNone(
+				cancellation));
+		final var controls = new java.util.LinkedHashMap<String, String>();
+		controls.put("from_prompt", request.fromPrompt());
+		controls.put("to_prompt", request.toPrompt());
+		controls.put("amount", Double.toString(amount));
+		controls.put("invert", Boolean.toString(request.invert()));
+		return new GenerationResult(sized(out, request.n(), s, request.image()), new Provenance("textdiff",
+			request.toPrompt(), request.seed(), request.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(),
+			info.sha256(), engineVersion(), recordedWidth(s), recordedHeight(s), controls), warnings);
+	}
+
+	/** An end of an interpolation, validated, at the model's size. */
+	private EmbeddingControls.End end(final sc.fiji.unclip.EmbeddingSource source, final String what,
+		final Settings s, final List<String> warnings)
+	{
+		if (source.prompt() != null) {
+			if (source.prompt().isBlank()) throw new UnclipException("The " + what.replace("image", "prompt") +
+				" is empty; say what to draw.");
+			checkPrompt(source.prompt(), warnings);
+			return new EmbeddingControls.End(null, null, source.prompt());
+		}
+		checkImage(source.image(), what);
+		final int[] pixels = ArgbImages.pixels(source.image());
+		final int w = (int) source.image().dimension(0), h = (int) source.image().dimension(1);
+		return new EmbeddingControls.End(ImageTensors.toTensor(ImageTensors.resized(ArgbImages.toAwt(pixels, w,
+			h), s.width, s.height)), new SourceImage(pixels, w, h), null);
+	}
+
+	/** The images at the source's size (as variations), or the model's without a source image. */
+	private static List<Img<ARGBType>> sized(final float[] image, final int n, final Settings s,
+		final RandomAccessibleInterval<ARGBType> source)
+	{
+		final List<Img<ARGBType>> images = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			final Img<ARGBType> out = ImageTensors.toImage(image, i, s.width, s.height);
+			final boolean resize = source != null && (source.dimension(0) != s.width || source.dimension(1) !=
+				s.height);
+			images.add(resize ? ArgbImages.fromAwt(ImageTensors.resized(ArgbImages.toAwt(out), (int) source
+				.dimension(0), (int) source.dimension(1))) : out);
+		}
+		return images;
 	}
 
 	@Override

@@ -37,6 +37,15 @@ public interface Pipeline extends AutoCloseable {
 	float[] run(PipelineRequest request, NoiseSource noise, ProgressListener progress,
 		Cancellation cancellation, Trace trace);
 
+	/**
+	 * The parts the embedding controls (interpolation, text diffs) use; kinds without them refuse, naming
+	 * themselves.
+	 */
+	default EmbeddingSpace embeddingSpace() {
+		throw new sc.fiji.unclip.UnclipException("This model's kind has no embedding controls (interpolation, " +
+			"text diffs) yet; use a model of kind tiny (e.g. the bundled model).");
+	}
+
 	@Override
 	void close();
 }

@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.Shape;
 
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.ProgressListener;
+import sc.fiji.unclip.engine.sampling.DdimInversion;
 import sc.fiji.unclip.engine.sampling.SamplingRun;
 import sc.fiji.unclip.engine.sampling.Scheduler;
 import sc.fiji.unclip.engine.sampling.Schedulers;
@@ -85,45 +86,16 @@ final class TinyPipeline implements Pipeline {
 		final ProgressListener progress, final Cancellation cancellation, final Trace trace)
 	{
 		final int n = request.n();
-		final JsonObject stages = bundle.manifest().getAsJsonObject("stages");
 		final int big = output * output, small = base * base;
 		try (NDManager manager = NDManager.newBaseManager(device)) {
 			// 1. image embedding
 			float[] imageEmbed;
 			if (request.mode().equals("variation")) {
 				cancellation.check();
-				try (NDManager call = manager.newSubManager()) {
-					imageEmbed = imageEncoder.call(new NDList(call.create(request.source(), new Shape(n, 3, output,
-						output)))).head().toFloatArray();
-				}
+				imageEmbed = encodedImages(manager, request.source(), n);
 			}
-			else {
-				final long[] ids = new long[n * context];
-				final java.util.Map<String, long[]> encoded = new java.util.HashMap<>();
-				for (int i = 0; i < n; i++)
-					System.arraycopy(encoded.computeIfAbsent(request.prompt(i), p -> tokenizer.encode(p).ids()), 0,
-						ids, i * context, context);
-				final NDArray textEmbed, textHidden;
-				try (NDManager call = manager.newSubManager()) {
-					final NDList out = textEncoder.call(new NDList(call.create(ids, new Shape(n, context))));
-					textEmbed = manager.create(out.get(0).toFloatArray(), new Shape(n, dim));
-					textHidden = manager.create(out.get(1).toFloatArray(), new Shape(n, context, textWidth));
-				}
-				trace.record("text_embed", textEmbed.toFloatArray());
-				trace.record("text_hidden", textHidden.toFloatArray());
-				final JsonObject ps = stages.getAsJsonObject("prior");
-				final SamplingRun run = scheduler(request, "prior").start(ps.get("steps").getAsInt());
-				final float[] x = scaled(noise.draw("prior.init", n, dim), run.initNoiseSigma());
-				final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), ps.get("guidance")
-					.getAsDouble(), new NDList(textEmbed, textHidden), new NDList(manager.zeros(textEmbed
-						.getShape()), manager.zeros(textHidden.getShape())), noise, progress, cancellation, trace);
-				try (NDManager call = manager.newSubManager()) {
-					// F.normalize(x / latent_scale) with libtorch's kernels, as the reference computes it
-					final NDArray scaled = call.create(sample, new Shape(n, dim)).div(ps.get("latent_scale")
-						.getAsFloat());
-					imageEmbed = scaled.div(scaled.norm(new int[] { 1 }, true).maximum(1e-12f)).toFloatArray();
-				}
-			}
+			else imageEmbed = priorEmbeddings(manager, request.imagePrompts(), request.scheduler(), noise, progress,
+				cancellation, trace);
 			imageEmbed = trace.record("image_embed", imageEmbed);
 
 			// 2. decoder at the base resolution
@@ -142,12 +114,8 @@ final class TinyPipeline implements Pipeline {
 				masked = new float[n * 3 * big];
 			}
 			final NDArray embed = manager.create(imageEmbed, new Shape(n, dim));
-			final NDArray maskedArray = manager.create(masked, new Shape(n, 3, output, output));
-			final NDArray maskArray = manager.create(mask, new Shape(n, 1, output, output));
-			final JsonObject ds = stages.getAsJsonObject("decoder");
-			final Scheduler decoderScheduler = scheduler(request, "decoder");
+			final Scheduler decoderScheduler = scheduler(request.scheduler(), "decoder");
 			final SamplingRun run = decoderScheduler.start(request.steps());
-			final Shape lowShape = new Shape(n, 3, base, base);
 			float[] x;
 			int start = 0;
 			if (request.mode().equals("variation") && request.strength() < 1.0) {
@@ -156,32 +124,12 @@ final class TinyPipeline implements Pipeline {
 					small), run.timesteps()[start]);
 			}
 			else x = scaled(noise.draw("decoder.init", n, 3 * small), run.initNoiseSigma());
-			x = denoise("decoder", decoder, run, start, x, n, lowShape, request.guidance(), new NDList(embed,
-				maskedArray, maskArray), new NDList(manager.zeros(embed.getShape()), maskedArray, maskArray), noise,
-				progress, cancellation, trace);
-			final float[] lowRes = trace.record("low_res", clamped(x));
+			final float[] lowRes = trace.record("low_res", clamped(decoded(manager, embed, masked, mask, run, start,
+				x, n, request.guidance(), noise, progress, cancellation, trace)));
 
-			// 3. upsampler, no guidance; from noise, or from the resized low_res noised to its start (SDEdit)
-			final JsonObject us = stages.getAsJsonObject("upsampler");
-			final Scheduler upScheduler = scheduler(request, "upsampler");
-			final int upSteps = us.get("steps").getAsInt();
-			final SamplingRun upRun = upScheduler.start(upSteps);
-			final int upStart = upsamplerStart(us);
-			float[] y;
-			if (upStart >= 0) {
-				final float[] resized;
-				try (NDManager call = manager.newSubManager()) {
-					// libtorch's own upsample_bilinear2d (align_corners=False), as F.interpolate in the reference
-					resized = trace.record("upsampler.start", call.create(lowRes, lowShape).getNDArrayInternal()
-						.interpolation(new long[] { output, output }, BILINEAR, false).toFloatArray());
-				}
-				y = upScheduler.addNoise(resized, noise.draw("upsampler.init", n, 3 * big), upRun
-					.timesteps()[upStart]);
-			}
-			else y = scaled(noise.draw("upsampler.init", n, 3 * big), upRun.initNoiseSigma());
-			y = denoise("upsampler", upsampler, upRun, Math.max(upStart, 0), y, n, new Shape(n, 3, output, output),
-				1.0, new NDList(manager.create(lowRes, lowShape), embed), null, noise, progress, cancellation, trace);
-			final float[] image = clamped(y);
+			// 3. upsampler
+			final float[] image = upsampled(manager, lowRes, embed, n, request.scheduler(), noise, progress,
+				cancellation, trace);
 
 			// 4. inpainting keeps the unmasked source
 			if (request.mode().equals("inpaint")) for (int i = 0; i < n; i++)
@@ -192,6 +140,181 @@ final class TinyPipeline implements Pipeline {
 						image[k] = m * image[k] + (1 - m) * request.source()[k];
 					}
 			return trace.record("image", image);
+		}
+	}
+
+	/** The image encoder's embeddings [n,D] of sources [n,3,R,R]. */
+	private float[] encodedImages(final NDManager manager, final float[] source, final int n) {
+		try (NDManager call = manager.newSubManager()) {
+			return imageEncoder.call(new NDList(call.create(source, new Shape(n, 3, output, output)))).head()
+				.toFloatArray();
+		}
+	}
+
+	/** The text encoder's {@code text_embed} [n,D] and {@code text_hidden} [n,77,W], in {@code manager}. */
+	private NDList encodedTexts(final NDManager manager, final List<String> prompts) {
+		final int n = prompts.size();
+		final long[] ids = new long[n * context];
+		final java.util.Map<String, long[]> encoded = new java.util.HashMap<>();
+		for (int i = 0; i < n; i++)
+			System.arraycopy(encoded.computeIfAbsent(prompts.get(i), p -> tokenizer.encode(p).ids()), 0, ids, i *
+				context, context);
+		try (NDManager call = manager.newSubManager()) {
+			final NDList out = textEncoder.call(new NDList(call.create(ids, new Shape(n, context))));
+			return new NDList(manager.create(out.get(0).toFloatArray(), new Shape(n, dim)), manager.create(out.get(1)
+				.toFloatArray(), new Shape(n, context, textWidth)));
+		}
+	}
+
+	/** Text encoder, then the prior: the image embeddings [n,D] of one prompt per image. */
+	private float[] priorEmbeddings(final NDManager manager, final List<String> prompts, final String schedulerName,
+		final NoiseSource noise, final ProgressListener progress, final Cancellation cancellation,
+		final Trace trace)
+	{
+		final int n = prompts.size();
+		final NDList text = encodedTexts(manager, prompts);
+		final NDArray textEmbed = text.get(0), textHidden = text.get(1);
+		trace.record("text_embed", textEmbed.toFloatArray());
+		trace.record("text_hidden", textHidden.toFloatArray());
+		final JsonObject ps = bundle.manifest().getAsJsonObject("stages").getAsJsonObject("prior");
+		final SamplingRun run = scheduler(schedulerName, "prior").start(ps.get("steps").getAsInt());
+		final float[] x = scaled(noise.draw("prior.init", n, dim), run.initNoiseSigma());
+		final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), ps.get("guidance")
+			.getAsDouble(), new NDList(textEmbed, textHidden), new NDList(manager.zeros(textEmbed.getShape()),
+				manager.zeros(textHidden.getShape())), noise, progress, cancellation, trace);
+		try (NDManager call = manager.newSubManager()) {
+			// F.normalize(x / latent_scale) with libtorch's kernels, as the reference computes it
+			final NDArray scaled = call.create(sample, new Shape(n, dim)).div(ps.get("latent_scale").getAsFloat());
+			return scaled.div(scaled.norm(new int[] { 1 }, true).maximum(1e-12f)).toFloatArray();
+		}
+	}
+
+	/**
+	 * The decoder's run (or, with a {@link DdimInversion} run, its inversion) from {@code x} at step
+	 * {@code start}, conditioned on the embeddings and the masked image; guided with zero embeddings.
+	 */
+	private float[] decoded(final NDManager manager, final NDArray embed, final float[] masked,
+		final float[] mask, final SamplingRun run, final int start, final float[] x, final int n,
+		final double guidance, final NoiseSource noise, final ProgressListener progress,
+		final Cancellation cancellation, final Trace trace)
+	{
+		final NDArray maskedArray = manager.create(masked, new Shape(n, 3, output, output));
+		final NDArray maskArray = manager.create(mask, new Shape(n, 1, output, output));
+		return denoise("decoder", decoder, run, start, x, n, new Shape(n, 3, base, base), guidance, new NDList(
+			embed, maskedArray, maskArray), new NDList(manager.zeros(embed.getShape()), maskedArray, maskArray),
+			noise, progress, cancellation, trace);
+	}
+
+	/** Upsampler, no guidance; from noise, or from the resized low_res noised to its start (SDEdit). */
+	private float[] upsampled(final NDManager manager, final float[] lowRes, final NDArray embed, final int n,
+		final String schedulerName, final NoiseSource noise, final ProgressListener progress,
+		final Cancellation cancellation, final Trace trace)
+	{
+		final int big = output * output;
+		final Shape lowShape = new Shape(n, 3, base, base);
+		final JsonObject us = bundle.manifest().getAsJsonObject("stages").getAsJsonObject("upsampler");
+		final Scheduler upScheduler = scheduler(schedulerName, "upsampler");
+		final SamplingRun upRun = upScheduler.start(us.get("steps").getAsInt());
+		final int upStart = upsamplerStart(us);
+		float[] y;
+		if (upStart >= 0) {
+			final float[] resized;
+			try (NDManager call = manager.newSubManager()) {
+				// libtorch's own upsample_bilinear2d (align_corners=False), as F.interpolate in the reference
+				resized = trace.record("upsampler.start", call.create(lowRes, lowShape).getNDArrayInternal()
+					.interpolation(new long[] { output, output }, BILINEAR, false).toFloatArray());
+			}
+			y = upScheduler.addNoise(resized, noise.draw("upsampler.init", n, 3 * big), upRun.timesteps()[upStart]);
+		}
+		else y = scaled(noise.draw("upsampler.init", n, 3 * big), upRun.initNoiseSigma());
+		y = denoise("upsampler", upsampler, upRun, Math.max(upStart, 0), y, n, new Shape(n, 3, output, output),
+			1.0, new NDList(manager.create(lowRes, lowShape), embed), null, noise, progress, cancellation, trace);
+		return clamped(y);
+	}
+
+	@Override
+	public EmbeddingSpace embeddingSpace() {
+		return new TinyEmbeddingSpace();
+	}
+
+	/**
+	 * The tiny kind's embedding space: its CLIP-style encoders, prior and decoder. The decoder works at the
+	 * base resolution r, so inversion runs on the source average-pooled to r x r; the upsampler then adds
+	 * detail from its own noise, as in every run.
+	 */
+	private final class TinyEmbeddingSpace implements EmbeddingSpace {
+
+		@Override
+		public int dimension() {
+			return dim;
+		}
+
+		@Override
+		public float[] imageEmbedding(final float[] source, final SourceImage pixels,
+			final Cancellation cancellation)
+		{
+			cancellation.check();
+			try (NDManager manager = NDManager.newBaseManager(device)) {
+				return encodedImages(manager, source, 1);
+			}
+		}
+
+		@Override
+		public float[] textEmbedding(final String prompt, final Cancellation cancellation) {
+			cancellation.check();
+			try (NDManager manager = NDManager.newBaseManager(device)) {
+				return encodedTexts(manager, List.of(prompt)).get(0).toFloatArray();
+			}
+		}
+
+		@Override
+		public float[] promptEmbedding(final String prompt, final EmbeddedGenerator.Settings s,
+			final NoiseSource noise, final ProgressListener progress, final Cancellation cancellation)
+		{
+			try (NDManager manager = NDManager.newBaseManager(device)) {
+				return priorEmbeddings(manager, List.of(prompt), s.scheduler(), noise, progress, cancellation, Trace.NONE);
+			}
+		}
+
+		@Override
+		public float[] invert(final float[] source, final float[] imageEmbedding,
+			final EmbeddedGenerator.Settings s, final ProgressListener progress, final Cancellation cancellation)
+		{
+			if (!s.scheduler().equals("ddim")) throw new sc.fiji.unclip.UnclipException("Keeping the layout " +
+				"(DDIM inversion) needs the ddim scheduler, not " + s.scheduler() + "; use scheduler ddim or " +
+				"turn inversion off.");
+			final JsonObject config = bundle.manifest().getAsJsonObject("stages").getAsJsonObject("decoder")
+				.getAsJsonObject("config");
+			try (NDManager manager = NDManager.newBaseManager(device)) {
+				final float[] mask = new float[output * output];
+				Arrays.fill(mask, 1f);
+				return decoded(manager, manager.create(imageEmbedding, new Shape(1, dim)), new float[3 * output *
+					output], mask, new DdimInversion(config).start(s.steps()), 0, averagePooled(source, 1), 1, s
+						.guidance(), (name, batch, per) -> new float[batch * per], progress, cancellation, Trace.NONE);
+			}
+		}
+
+		@Override
+		public float[] decode(final float[] embeddings, final int n, final float[] start,
+			final EmbeddedGenerator.Settings s, final NoiseSource noise, final ProgressListener progress,
+			final Cancellation cancellation)
+		{
+			try (NDManager manager = NDManager.newBaseManager(device)) {
+				final SamplingRun run = scheduler(s.scheduler(), "decoder").start(s.steps());
+				final float[] x;
+				if (start == null) x = scaled(noise.draw("decoder.init", n, 3 * base * base), run.initNoiseSigma());
+				else {
+					x = new float[n * start.length];
+					for (int i = 0; i < n; i++)
+						System.arraycopy(start, 0, x, i * start.length, start.length);
+				}
+				final float[] mask = new float[n * output * output];
+				Arrays.fill(mask, 1f);
+				final NDArray embed = manager.create(embeddings, new Shape(n, dim));
+				final float[] lowRes = clamped(decoded(manager, embed, new float[n * 3 * output * output], mask, run,
+					0, x, n, s.guidance(), noise, progress, cancellation, Trace.NONE));
+				return upsampled(manager, lowRes, embed, n, s.scheduler(), noise, progress, cancellation, Trace.NONE);
+			}
 		}
 	}
 
@@ -220,9 +343,8 @@ final class TinyPipeline implements Pipeline {
 	 * The stage's scheduler by name, built once per pipeline: schedulers are immutable (a run's state lives in
 	 * its SamplingRun) and building one computes its 1000-step noise schedule.
 	 */
-	private Scheduler scheduler(final PipelineRequest request, final String stage) {
-		return schedulers.computeIfAbsent(request.scheduler() + " " + stage, key -> Schedulers.create(request
-			.scheduler(), bundle.manifest().getAsJsonObject("stages").getAsJsonObject(stage).getAsJsonObject(
+	private Scheduler scheduler(final String name, final String stage) {
+		return schedulers.computeIfAbsent(name + " " + stage, key -> Schedulers.create(name, bundle.manifest().getAsJsonObject("stages").getAsJsonObject(stage).getAsJsonObject(
 				"config")));
 	}
 

@@ -28,6 +28,11 @@ import sc.fiji.unclip.UnclipException;
 public abstract class GenerationCommand extends ContextCommand implements ImageMaker {
 
 	public static final String MODEL_DEFAULT = "model default";
+	/**
+	 * The {@code layout} key of the embedding controls: start from the source inverted with DDIM (shapes stay
+	 * where they are), or from noise.
+	 */
+	public static final String LAYOUT_KEEP = "keep", LAYOUT_FREE = "free";
 	/** Seeds the commands pick themselves stay small enough to read and to type into a macro. */
 	private static final long RANDOM_SEEDS = 1L << 31;
 
@@ -118,6 +123,14 @@ public abstract class GenerationCommand extends ContextCommand implements ImageM
 	{
 		return new SamplingOptions(steps == 0 ? null : steps, guidance == 0 ? null : guidance,
 			scheduler == null || scheduler.isBlank() || scheduler.equals(MODEL_DEFAULT) ? null : scheduler);
+	}
+
+	/** Whether a {@code layout} choice asks for DDIM inversion. */
+	protected static boolean keepsLayout(final String layout) {
+		if (LAYOUT_KEEP.equals(layout)) return true;
+		if (LAYOUT_FREE.equals(layout)) return false;
+		throw new UnclipException("Layout '" + layout + "' is not known; use " + LAYOUT_KEEP + " or " +
+			LAYOUT_FREE + ".");
 	}
 
 	/** -1 picks a fresh seed; the command writes the seed it used back into its field for the recorder. */

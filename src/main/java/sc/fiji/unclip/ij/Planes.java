@@ -5,6 +5,12 @@ import ij.ImagePlus;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import ij.process.ImageProcessor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.ARGBType;
+import sc.fiji.unclip.ij.image.DisplayRange;
+import sc.fiji.unclip.ij.image.PlaneView;
+
 import sc.fiji.unclip.UnclipException;
 
 /** Which planes of a stack or hyperstack a command works on: the one on screen, or every one. */
@@ -29,5 +35,22 @@ public final class Planes {
 		if (image.getProcessor() == null) throw new UnclipException("The image '" + image.getTitle() +
 			"' has no pixels; open another one.");
 		return image;
+	}
+
+	/** The model sees 32 to 256 pixels; larger planes are first shrunk (averaging) to this side. */
+	static final int LARGEST_INPUT = 2048;
+
+	/** A plane at most {@link #LARGEST_INPUT} a side (a shrunk copy of a larger one, else the plane). */
+	static ImageProcessor shrunk(final ImageProcessor plane) {
+		final int side = Math.max(plane.getWidth(), plane.getHeight());
+		if (side <= LARGEST_INPUT) return plane;
+		final double f = (double) LARGEST_INPUT / side;
+		return plane.resize(Math.max(1, (int) Math.round(plane.getWidth() * f)), Math.max(1, (int) Math.round(
+			plane.getHeight() * f)), true);
+	}
+
+	/** The current plane as the model sees it: RGB through the display range, shrunk when large. */
+	static RandomAccessibleInterval<ARGBType> currentRgb(final ImagePlus image) {
+		return PlaneView.rgb(shrunk(image.getProcessor()), DisplayRange.of(image));
 	}
 }

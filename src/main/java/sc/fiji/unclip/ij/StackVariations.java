@@ -24,9 +24,6 @@ import sc.fiji.unclip.ij.image.ResultImages;
  */
 final class StackVariations {
 
-	/** The model sees 32 to 256 pixels; larger planes are first shrunk (averaging) to this side. */
-	static final int LARGEST_INPUT = 2048;
-
 	/** What every plane gets. */
 	record Settings(int n, long seed, double strength, SamplingOptions sampling) {}
 
@@ -42,7 +39,7 @@ final class StackVariations {
 		GenerationResult first = null;
 		for (int k = 0; k < planes.size(); k++) {
 			final long planeSeed = settings.seed() + (long) k * n;
-			final ImageProcessor plane = shrunk(source.getStack().getProcessor(planes.get(k)));
+			final ImageProcessor plane = Planes.shrunk(source.getStack().getProcessor(planes.get(k)));
 			final GenerationResult made = generator.vary(new VariationRequest(PlaneView.rgb(plane, range), n,
 				planeSeed, settings.strength(), settings.sampling()), progress, progress.cancellation());
 			if (first == null) first = made;
@@ -55,13 +52,5 @@ final class StackVariations {
 		if (result.getWidth() == source.getWidth()) result.setCalibration(source.getCalibration());
 		GeneratedLabel.apply(result, first.provenance(), macroLine, null);
 		return result;
-	}
-
-	private static ImageProcessor shrunk(final ImageProcessor plane) {
-		final int side = Math.max(plane.getWidth(), plane.getHeight());
-		if (side <= LARGEST_INPUT) return plane;
-		final double f = (double) LARGEST_INPUT / side;
-		return plane.resize(Math.max(1, (int) Math.round(plane.getWidth() * f)), Math.max(1, (int) Math.round(
-			plane.getHeight() * f)), true);
 	}
 }

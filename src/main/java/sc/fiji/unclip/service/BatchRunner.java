@@ -106,6 +106,10 @@ final class BatchRunner implements Runnable {
 			cancellation));
 		if (work instanceof Work.Variation v) return List.of(generator.vary(v.request(), progress,
 			cancellation));
+		if (work instanceof Work.Interpolation i) return List.of(generator.interpolate(i.request(), progress,
+			cancellation));
+		if (work instanceof Work.TextDiff d) return List.of(generator.textDiff(d.request(), progress,
+			cancellation));
 		final Work.Inpaint p = (Work.Inpaint) work;
 		return List.of(generator.inpaint(p.request(), progress, cancellation));
 	}

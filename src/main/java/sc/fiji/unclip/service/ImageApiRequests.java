@@ -15,6 +15,11 @@ import sc.fiji.unclip.ModelInfo;
 import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.EmbeddingSource;
+import sc.fiji.unclip.InterpolationRequest;
+import sc.fiji.unclip.TextDiffRequest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns the parameters of the three OpenAI-style image endpoints into {@code Generator} requests, checking
@@ -48,6 +53,70 @@ final class ImageApiRequests {
 			"'strength' must be in (0, 1]; 1 starts from pure noise.");
 		return new Work.Variation(new VariationRequest(image, n(fields), seed(fields), strength, atSize(sampling(
 			fields), size)), size);
+	}
+
+	/**
+	 * {@code POST /v1/images/interpolations} (extension): {@code image}, and {@code to_image} (a file) or
+	 * {@code to_prompt}; {@code frames} (evenly from 0 to 1) or {@code weights} (comma-separated, each in
+	 * [0, 1]); {@code invert}.
+	 */
+	Work interpolation(final RequestFields fields, final Map<String, byte[]> files) {
+		final OutputSize size = common(fields);
+		final ArrayImg<ARGBType, IntArray> image = PngImages.decode("image", files.get("image"),
+			config.maxPixels());
+		final String toPrompt = fields.string("to_prompt");
+		if (files.containsKey("to_image") == (toPrompt != null)) throw ApiException.badRequest("invalid_target",
+			"Send exactly one target: a 'to_image' file or a 'to_prompt'.");
+		final EmbeddingSource to = toPrompt != null ? EmbeddingSource.of(checkedPrompt("to_prompt", toPrompt))
+			: EmbeddingSource.of(PngImages.decode("to_image", files.get("to_image"), config.maxPixels()));
+		return new Work.Interpolation(new InterpolationRequest(EmbeddingSource.of(image), to, weights(fields),
+			seed(fields), Boolean.TRUE.equals(fields.bool("invert")), sampling(fields)), size);
+	}
+
+	/**
+	 * {@code POST /v1/images/textdiffs} (extension): {@code image}, {@code from_prompt}, {@code to_prompt},
+	 * {@code amount} in [0, 0.5], {@code n}, {@code invert}.
+	 */
+	Work textDiff(final RequestFields fields, final Map<String, byte[]> files) {
+		final OutputSize size = common(fields);
+		final ArrayImg<ARGBType, IntArray> image = PngImages.decode("image", files.get("image"),
+			config.maxPixels());
+		final String from = checkedPrompt("from_prompt", fields.string("from_prompt"));
+		final String to = checkedPrompt("to_prompt", fields.string("to_prompt"));
+		final double amount = fields.has("amount") ? fields.number("amount") : TextDiffRequest.DEFAULT_AMOUNT;
+		if (!(amount >= 0 && amount <= TextDiffRequest.MAX_AMOUNT)) throw ApiException.badRequest(
+			"invalid_value", "'amount' must be in [0, " + TextDiffRequest.MAX_AMOUNT + "].");
+		return new Work.TextDiff(new TextDiffRequest(image, from, to, amount, n(fields), seed(fields), fields.has(
+			"invert") ? Boolean.TRUE.equals(fields.bool("invert")) : TextDiffRequest.DEFAULT_INVERT, sampling(fields)),
+			size);
+	}
+
+	private List<Double> weights(final RequestFields fields) {
+		final String list = fields.string("weights");
+		if (list != null && fields.has("frames")) throw ApiException.badRequest("invalid_value",
+			"Send 'frames' or 'weights', not both.");
+		if (list == null) {
+			final Long frames = fields.integer("frames");
+			final long k = frames == null ? InterpolationRequest.DEFAULT_FRAMES : frames;
+			if (k < 2 || k > InterpolationRequest.MAX_FRAMES) throw ApiException.badRequest("invalid_value",
+				"'frames' must be between 2 and " + InterpolationRequest.MAX_FRAMES + ".");
+			return InterpolationRequest.evenWeights((int) k);
+		}
+		final List<Double> weights = new ArrayList<>();
+		for (final String w : list.split(",")) {
+			try {
+				weights.add(Double.valueOf(w.strip()));
+			}
+			catch (final NumberFormatException e) {
+				throw ApiException.badRequest("invalid_value", "'weights' must be numbers in [0, 1] separated by " +
+					"commas, not '" + w.strip() + "'.");
+			}
+			if (!(weights.get(weights.size() - 1) >= 0 && weights.get(weights.size() - 1) <= 1)) throw ApiException
+				.badRequest("invalid_value", "each of 'weights' must be in [0, 1].");
+		}
+		if (weights.size() < 2 || weights.size() > InterpolationRequest.MAX_FRAMES) throw ApiException.badRequest(
+			"invalid_value", "'weights' must have 2 to " + InterpolationRequest.MAX_FRAMES + " values.");
+		return weights;
 	}
 
 	Work edit(final RequestFields fields, final Map<String, byte[]> files) {
@@ -110,11 +179,14 @@ final class ImageApiRequests {
 	}
 
 	private String prompt(final RequestFields fields) {
-		final String prompt = fields.string("prompt");
+		return checkedPrompt("prompt", fields.string("prompt"));
+	}
+
+	private String checkedPrompt(final String field, final String prompt) {
 		if (prompt == null || prompt.isBlank()) throw ApiException.badRequest("invalid_prompt",
-			"'prompt' is required and must not be empty.");
+			"'" + field + "' is required and must not be empty.");
 		if (prompt.length() > config.maxPromptChars()) throw ApiException.badRequest("invalid_prompt",
-			"'prompt' has " + prompt.length() + " characters; the limit is " + config.maxPromptChars() +
+			"'" + field + "' has " + prompt.length() + " characters; the limit is " + config.maxPromptChars() +
 				".");
 		return prompt;
 	}

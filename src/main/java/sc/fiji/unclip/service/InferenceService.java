@@ -194,12 +194,16 @@ public final class InferenceService implements AutoCloseable {
 				final RequestFields fields = RequestFields.of(json);
 				run(exchange, requests.generation(fields), requests.stream(fields), requests.format(fields));
 			}
-			case "/v1/images/edits", "/v1/images/variations" -> {
+			case "/v1/images/edits", "/v1/images/variations", "/v1/images/interpolations", "/v1/images/textdiffs" -> {
 				requireMethod(method, "POST");
 				final MultipartForm form = multipartBody(exchange);
 				final RequestFields fields = RequestFields.of(form.fields);
-				final Work work = path.endsWith("edits") ? requests.edit(fields, form.files) : requests
-					.variation(fields, form.files);
+				final Work work = switch (path) {
+					case "/v1/images/edits" -> requests.edit(fields, form.files);
+					case "/v1/images/variations" -> requests.variation(fields, form.files);
+					case "/v1/images/interpolations" -> requests.interpolation(fields, form.files);
+					default -> requests.textDiff(fields, form.files);
+				};
 				run(exchange, work, requests.stream(fields), requests.format(fields));
 			}
 			default -> {
@@ -213,7 +217,7 @@ public final class InferenceService implements AutoCloseable {
 				}
 				else throw new ApiException(404, "invalid_request_error", "not_found", "No endpoint " +
 					path + "; see GET /v1/models, POST /v1/images/generations, /v1/images/edits, " +
-					"/v1/images/variations.", 0);
+					"/v1/images/variations, /v1/images/interpolations, /v1/images/textdiffs.", 0);
 			}
 		}
 	}
@@ -436,10 +440,13 @@ public final class InferenceService implements AutoCloseable {
 	{
 		final Map<String, String> provenance = result.provenance().toMap();
 		final JsonArray data = new JsonArray();
-		for (final var image : result.images()) {
+		for (int i = 0; i < result.images().size(); i++) {
+			final var image = result.images().get(i);
 			final JsonObject item = new JsonObject();
 			final boolean resample = size != null && !size.matches(image);
 			final Map<String, String> text = new java.util.LinkedHashMap<>(provenance);
+			final Double weight = result.provenance().weight(i);
+			if (weight != null) text.put("unclip.weight", Double.toString(weight));
 			if (resample) text.put("unclip.resampled_from", image.dimension(0) + "x" + image.dimension(1));
 			final byte[] png = PngImages.encode(resample ? size.resample(image) : image, text);
 			if (!"url".equals(format)) item.addProperty("b64_json", Base64.getEncoder().encodeToString(png));

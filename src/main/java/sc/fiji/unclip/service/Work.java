@@ -4,8 +4,10 @@ import sc.fiji.unclip.InpaintRequest;
 import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.VariationRequest;
+import sc.fiji.unclip.InterpolationRequest;
+import sc.fiji.unclip.TextDiffRequest;
 
-/** What one HTTP request asks the generator to do: one of the three {@code Generator} calls. */
+/** What one HTTP request asks the generator to do: one of the {@code Generator} calls. */
 sealed interface Work {
 
 	int images();
@@ -56,6 +58,32 @@ sealed interface Work {
 	}
 
 	record Inpaint(InpaintRequest request, OutputSize size) implements Work {
+
+		@Override
+		public int images() {
+			return request.n();
+		}
+
+		@Override
+		public long seed() {
+			return request.seed();
+		}
+	}
+
+	record Interpolation(InterpolationRequest request, OutputSize size) implements Work {
+
+		@Override
+		public int images() {
+			return request.weights().size();
+		}
+
+		@Override
+		public long seed() {
+			return request.seed();
+		}
+	}
+
+	record TextDiff(TextDiffRequest request, OutputSize size) implements Work {
 
 		@Override
 		public int images() {

@@ -2,15 +2,9 @@ package sc.fiji.unclip.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +14,6 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.ARGBType;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.VariationRequest;
-import sc.fiji.unclip.engine.io.ArgbImages;
 
 /**
  * What the trained default bundle must draw, judged by a pixel analyser that reads the world definition
@@ -30,20 +23,12 @@ import sc.fiji.unclip.engine.io.ArgbImages;
 class ShapesWorldSemanticsTest {
 
 	static EmbeddedGenerator generator;
-	static Map<String, int[]> colours = new HashMap<>();
-	static List<String> shapes = new ArrayList<>();
+	static final ShapesAnalyser ANALYSER = ShapesAnalyser.ofBundle();
+	static List<String> shapes = ANALYSER.shapes();
 
 	@BeforeAll
-	static void open() throws IOException {
+	static void open() {
 		generator = EmbeddedGenerator.open(Fixture.BUNDLE);
-		final JsonObject world = JsonParser.parseString(Files.readString(Fixture.BUNDLE.resolve("world.json")))
-			.getAsJsonObject();
-		world.getAsJsonObject("colours").entrySet().forEach(e -> {
-			final var rgb = e.getValue().getAsJsonArray();
-			colours.put(e.getKey(), new int[] { rgb.get(0).getAsInt(), rgb.get(1).getAsInt(), rgb.get(2)
-				.getAsInt() });
-		});
-		world.getAsJsonArray("shapes").forEach(s -> shapes.add(s.getAsString()));
 	}
 
 	@AfterAll
@@ -53,8 +38,7 @@ class ShapesWorldSemanticsTest {
 
 	/** Scenes to ask for: each colour on a different background, shapes in turn. */
 	static List<String[]> scenes() {
-		final List<String> names = new ArrayList<>(colours.keySet());
-		java.util.Collections.sort(names);
+		final List<String> names = ANALYSER.colourNames();
 		final List<String[]> scenes = new ArrayList<>();
 		for (int i = 0; i < names.size(); i++)
 			for (int shift = 1; shift <= 2; shift++)
@@ -107,37 +91,7 @@ class ShapesWorldSemanticsTest {
 		assertTrue(kept >= 0.8 * total, "variations kept colours in only " + kept + "/" + total + ": " + report);
 	}
 
-	/** {background colour, shape colour}: the palette colour of most border pixels, then of most others. */
 	static String[] analyse(final Img<ARGBType> image) {
-		final int w = (int) image.dimension(0), h = (int) image.dimension(1);
-		final int[] pixels = ArgbImages.pixels(image);
-		final Map<String, Integer> border = new HashMap<>(), inside = new HashMap<>();
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				final String c = nearest(pixels[y * w + x]);
-				(x == 0 || y == 0 || x == w - 1 || y == h - 1 ? border : inside).merge(c, 1, Integer::sum);
-			}
-		final String background = argmax(border, null);
-		return new String[] { background, argmax(inside, background) };
-	}
-
-	private static String argmax(final Map<String, Integer> counts, final String except) {
-		return counts.entrySet().stream().filter(e -> !e.getKey().equals(except)).max(Map.Entry
-			.comparingByValue()).map(Map.Entry::getKey).orElse("none");
-	}
-
-	private static String nearest(final int argb) {
-		final int r = (argb >> 16) & 0xff, g = (argb >> 8) & 0xff, b = argb & 0xff;
-		String best = null;
-		int bestD = Integer.MAX_VALUE;
-		for (final Map.Entry<String, int[]> e : colours.entrySet()) {
-			final int[] c = e.getValue();
-			final int d = (r - c[0]) * (r - c[0]) + (g - c[1]) * (g - c[1]) + (b - c[2]) * (b - c[2]);
-			if (d < bestD) {
-				bestD = d;
-				best = e.getKey();
-			}
-		}
-		return best;
+		return ANALYSER.analyse(image);
 	}
 }

@@ -37,7 +37,8 @@ final class PluginContext implements AutoCloseable, AfterAllCallback {
 	void forgetRememberedValues() {
 		final PrefService prefs = context.service(PrefService.class);
 		for (final Class<?> c : new Class<?>[] { TextToImageCommand.class, ImageVariationsCommand.class,
-			InpaintSelectionCommand.class, SettingsCommand.class, ReproduceCommand.class, UnclipService.class })
+			InpaintSelectionCommand.class, InterpolateCommand.class, EditByDescriptionCommand.class,
+			SettingsCommand.class, ReproduceCommand.class, UnclipService.class })
 			prefs.clear(c);
 	}
 

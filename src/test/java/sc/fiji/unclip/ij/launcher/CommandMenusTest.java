@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class CommandMenusTest {
 
 	static final List<String> COMMANDS = List.of("Text to Image...", "Image Variations...",
-		"Inpaint Selection...", "unCLIP Settings...", "Reproduce from Info");
+		"Inpaint Selection...", "Interpolate...", "Edit by Description...", "unCLIP Settings...",
+		"Reproduce from Info");
 
 	@BeforeAll
 	static void start() {
@@ -64,12 +65,15 @@ class CommandMenusTest {
 		@SuppressWarnings("unchecked")
 		final Hashtable<String, String> table = Menus.getCommands();
 		for (final String command : COMMANDS) {
+			// ours only: ImageJ's own "Interpolate" (Edit > Selection) shares a prefix with "Interpolate..."
 			final long entries = table.entrySet().stream().filter(e -> e.getKey().startsWith(command.replace(
-				"...", ""))).count();
+				"...", "")) && e.getValue().startsWith(LegacyCommandBridge.class.getName())).count();
 			assertEquals(1, entries, command + " has " + entries + " entries in ImageJ's command table");
 			assertTrue(table.get(command).startsWith(LegacyCommandBridge.class.getName() + "(\"sc.fiji.unclip.ij."),
 				table.get(command));
 		}
+		assertTrue(table.get("Interpolate") == null || !table.get("Interpolate").startsWith(LegacyCommandBridge.class
+			.getName()), "ImageJ's own Interpolate must stay ImageJ's");
 		final long bridged = table.values().stream().filter(v -> v.startsWith(LegacyCommandBridge.class
 			.getName())).count();
 		assertEquals(first.size(), bridged);
