@@ -10,6 +10,8 @@ COMMANDS = {
     "export-kandinsky22": "kandinsky22.export", "kandinsky22-checkpoints": "kandinsky22.checkpoints",
     "kandinsky22-cases": "kandinsky22.cases", "verify": "kandinsky22.verify",
     "kandinsky22-realscale": "kandinsky22.realscale", "kandinsky22-fixtures": "kandinsky22.fixtures",
+    "export-karlo": "karlo.export", "karlo-checkpoints": "karlo.checkpoints", "karlo-cases": "karlo.cases",
+    "karlo-fixtures": "karlo.fixtures",
 }
 
 
