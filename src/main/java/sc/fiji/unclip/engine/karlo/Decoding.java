@@ -87,7 +87,7 @@ final class Decoding {
 			.initNoiseSigma());
 		final NDArray first = start == null ? init : start.latents();
 		final NDArray lowRes = denoising.run(run, start == null ? 0 : start.index(), first, withKnown(conditioning,
-			known, init), (x, t, index) -> model.components.call(Karlo.DECODER, new NDList(x, t, conditioning.get(0),
+			known), (x, t, index) -> model.components.call(Karlo.DECODER, new NDList(x, t, conditioning.get(0),
 				conditioning.get(1), conditioning.get(2))).head(), known == null ? GuidedDenoising.AfterStep.NONE
 					: replaceKnown(decoder, timesteps, known.sourceBase(), known.keepBase(), init), noise, progress,
 			cancellation).clip(-1f, 1f);
@@ -100,17 +100,17 @@ final class Decoding {
 			big)).mul(superRun.initNoiseSigma());
 		final int last = superTimesteps.length - 1;
 		final NDArray image = new GuidedDenoising("super_res", 1, false).run(superRun, 0, superInit, withKnown(
-			new NDList(upscaled), known, superInit), (x, t, index) -> model.components.call(index == last
+			new NDList(upscaled), known), (x, t, index) -> model.components.call(index == last
 				? Karlo.SUPER_RES_LAST : Karlo.SUPER_RES_FIRST, new NDList(x, t, upscaled)).head(), known == null
 					? GuidedDenoising.AfterStep.NONE : replaceKnown(superRes, superTimesteps, known.source(), known
 						.keep(), superInit), noise, progress, cancellation);
 		return image.mul(0.5f).add(0.5f).clip(0f, 1f);
 	}
 
-	private static NDList withKnown(final NDList constants, final Known known, final NDArray init) {
+	private static NDList withKnown(final NDList constants, final Known known) {
 		final NDList all = new NDList(constants);
-		if (known != null) all.addAll(new NDList(known.sourceBase(), known.keepBase(), known.source(), known.keep(),
-			init));
+		// not the initial noise: it is also the stage's first sample, which the loop attaches itself
+		if (known != null) all.addAll(new NDList(known.sourceBase(), known.keepBase(), known.source(), known.keep()));
 		return all;
 	}
 

@@ -34,7 +34,7 @@ final class Inpainting {
 		final NDArray src = manager.create(java.util.Arrays.copyOf(source, 3 * big * big), new Shape(1, 3, big, big));
 		final NDArray repaint = manager.create(java.util.Arrays.copyOf(mask, big * big), new Shape(1, 1, big, big));
 		final int f = big / r;
-		final NDArray repaintBase = repaint.reshape(1, 1, r, f, r, f).max(new int[] { 3, 5 });
+		final NDArray repaintBase = repaint.reshape(1, 1, r, f, r, f).max(new int[] { 5 }).max(new int[] { 3 });
 		final Decoding.Known known = new Decoding.Known(averaged(src, r), repaintBase.neg().add(1f), src, repaint
 			.neg().add(1f));
 		cancellation.check();
@@ -48,6 +48,6 @@ final class Inpainting {
 	static NDArray averaged(final NDArray image, final int r) {
 		final long b = image.getShape().get(0), c = image.getShape().get(1), big = image.getShape().get(2);
 		final long f = big / r;
-		return image.reshape(b, c, r, f, r, f).mean(new int[] { 3, 5 });
+		return image.reshape(b, c, r, f, r, f).mean(new int[] { 5 }).mean(new int[] { 3 });
 	}
 }
