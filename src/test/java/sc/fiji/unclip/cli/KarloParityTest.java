@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code parity} on the cases recorded from diffusers' Karlo pipelines (src/test/resources/karlo/cases): image
  * embeddings within 1e-4 in every case; the final image within 1e-3 for the variation. The text-to-image images
- * are not asserted yet: on the micro checkpoint one pixel of text-cat differs by 5e-3 (open, see README).
+ * are not asserted yet: on the micro checkpoint one pixel of text-cat differs by 5e-3, because the random weights
+ * amplify the prior's last-bit differences (in diffusers alone, by 4e4: README, Karlo).
  */
 class KarloParityTest {
 
