@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..export import WrongTorchError, require_torch
 from ..kandinsky22.sources import SourceError
-from ..kandinsky22.verify import TOLERANCE, VerifyError, compare, find_jar, run_java
+from ..kandinsky22.verify import VerifyError, find_jar, run_cases
 
 
 def verify(bundle: Path, pipeline: Path, variations: Path | None, steps: int = 4, prior_steps: int = 3,
@@ -28,19 +28,7 @@ def verify(bundle: Path, pipeline: Path, variations: Path | None, steps: int = 4
     work = keep or Path(tempfile.mkdtemp(prefix="unclip-verify-"))
     try:
         folders = record_all(pipeline, variations, work, steps, prior_steps, super_res_steps, seed, only)
-        ok = True
-        for name, folder in folders.items():
-            ran, why = run_java(java, jar, folder, bundle, timeout)
-            for tensor, diff, within, note in compare(folder):
-                ok &= within
-                print(f"max_abs_diff {diff:.3g} {name}/{tensor}" + ("" if within else
-                      f"  FAIL (tolerance {TOLERANCE[tensor]:g}{'; ' + note if note else ''})"), file=out, flush=True)
-            if not ran:
-                ok = False
-                print(f"error {name}: {why}", file=out, flush=True)
-        print(f"verify: {'all ' + str(len(folders)) + ' cases within tolerance' if ok else 'FAILED'} "
-              f"(embeddings <= {TOLERANCE['image_embeds']:g}, images <= {TOLERANCE['image']:g})", file=out)
-        return ok
+        return run_cases(folders, bundle, jar, java, timeout, out)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
