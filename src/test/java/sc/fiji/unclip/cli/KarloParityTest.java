@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KarloParityTest {
 
 	static final Path ROOT = Path.of("src/test/resources/karlo");
+
+	/**
+	 * The CLI runs the bundle unchanged with --model; the PNG's provenance names the model and its hash (the
+	 * kind is not among the chunks yet, for any kind).
+	 */
+	@Test
+	void generateRunsAKarloBundle(@TempDir final Path dir) throws IOException {
+		final Path png = dir.resolve("cat.png");
+		final MainTest.Run run = MainTest.run("generate", "--prompt", "a red cat", "--steps", "2", "--seed", "3",
+			"--model", ROOT.resolve("bundle").toString(), "--out", png.toString());
+		assertEquals(Main.OK, run.code(), run.err());
+		try (var in = Files.newInputStream(png)) {
+			final var decoded = sc.fiji.unclip.engine.io.PngIO.decode(in);
+			assertEquals(32, decoded.image().dimension(0));
+			assertEquals("text", decoded.text().get("unclip.mode"));
+			assertTrue(decoded.text().containsKey("unclip.model.sha256"), decoded.text().toString());
+		}
+	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "text-cat", "text-lighthouse-n2", "variation" })
