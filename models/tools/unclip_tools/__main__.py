@@ -8,8 +8,10 @@ COMMANDS = {
     "world": "world", "tokenizer": "tokenizer", "train": "train", "export": "export", "evaluate": "evaluate",
     "fixtures": "fixtures", "reference": "reference", "install": "install",
     "export-kandinsky22": "kandinsky22.export", "kandinsky22-checkpoints": "kandinsky22.checkpoints",
-    "kandinsky22-cases": "kandinsky22.cases", "verify": "kandinsky22.verify",
+    "kandinsky22-cases": "kandinsky22.cases", "verify": "verify",
     "kandinsky22-realscale": "kandinsky22.realscale", "kandinsky22-fixtures": "kandinsky22.fixtures",
+    "export-karlo": "karlo.export", "karlo-checkpoints": "karlo.checkpoints", "karlo-cases": "karlo.cases",
+    "karlo-fixtures": "karlo.fixtures",
 }
 
 

@@ -35,6 +35,9 @@ class NoiseRecorder:
     (``decoder.vary`` in img2img), a scheduler's draw during loop step K is ``<stage>.step.K``; K is counted with
     the pipelines' callback_on_step_end, which runs after the scheduler step of the same index."""
 
+    pipeline_modules = PIPELINE_MODULES  # the modules whose randn_tensor is recorded (subclasses name theirs)
+    scheduler_modules = SCHEDULER_MODULES
+
     def __init__(self, replay: dict[str, torch.Tensor] | None = None):
         self.replay = replay  # given: each draw is replaced by the tensor of its name (checks the naming)
         self.drawn: dict[str, torch.Tensor] = {}
@@ -52,9 +55,9 @@ class NoiseRecorder:
             def randn_tensor(*args, **kwargs):
                 return self.record(kind, original(*args, **kwargs))
             return randn_tensor
-        for name in PIPELINE_MODULES + SCHEDULER_MODULES:
+        for name in self.pipeline_modules + self.scheduler_modules:
             module = importlib.import_module(name)
-            kind = "scheduler" if name in SCHEDULER_MODULES else "pipeline"
+            kind = "scheduler" if name in self.scheduler_modules else "pipeline"
             patched.append((module, module.randn_tensor))
             module.randn_tensor = wrap(kind)
         try:

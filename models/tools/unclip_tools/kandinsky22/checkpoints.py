@@ -110,7 +110,7 @@ DECODER_FULL = replace(
 SCALES = {"tiny": TINY, "full": FULL, "micro": MICRO, "decoder-full": DECODER_FULL}
 
 
-def tokenizer(folder: Path, size: int | None = None):
+def tokenizer(folder: Path, size: int | None = None, pad_token: str = "!"):
     """A CLIPTokenizer (slow, as the published prior folder's) written from the CLIP BPE lists open_clip ships;
     with size, only the first size - 514 merges (start and end then get ids size - 2 and size - 1)."""
     from transformers import CLIPTokenizer
@@ -124,7 +124,7 @@ def tokenizer(folder: Path, size: int | None = None):
     (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(" ".join(m) for m in merges) + "\n",
                                        encoding="utf-8")
     return CLIPTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), bos_token=BOS, eos_token=EOS,
-                         unk_token=EOS, pad_token="!", model_max_length=77)
+                         unk_token=EOS, pad_token=pad_token, model_max_length=77)
 
 
 def _seeded(seed: int, part: int) -> None:

@@ -94,6 +94,24 @@ def run_java(java: str, jar: Path, case_dir: Path, bundle: Path, timeout: float 
     return True, ""
 
 
+def run_cases(folders: dict[str, Path], bundle: Path, jar: Path, java: str, timeout: float | None, out) -> bool:
+    """Runs the engine on each recorded case folder and prints its max_abs_diff lines and the summary line; True
+    when every tensor is within tolerance (shared by every kind's verify)."""
+    ok = True
+    for name, folder in folders.items():
+        ran, why = run_java(java, jar, folder, bundle, timeout)
+        for tensor, diff, within, note in compare(folder):
+            ok &= within
+            print(f"max_abs_diff {diff:.3g} {name}/{tensor}" + ("" if within else
+                  f"  FAIL (tolerance {TOLERANCE[tensor]:g}{'; ' + note if note else ''})"), file=out, flush=True)
+        if not ran:
+            ok = False
+            print(f"error {name}: {why}", file=out, flush=True)
+    print(f"verify: {'all ' + str(len(folders)) + ' cases within tolerance' if ok else 'FAILED'} "
+          f"(embeddings <= {TOLERANCE['image_embeds']:g}, images <= {TOLERANCE['image']:g})", file=out)
+    return ok
+
+
 def verify(bundle: Path, prior: Path, decoder: Path, inpaint: Path | None, steps: int = 4, prior_steps: int = 3,
            size: int = 64, jar: Path | None = None, java: str = "java", keep: Path | None = None,
            only: list[str] | None = None, seed: int = 0, timeout: float | None = None,
@@ -112,19 +130,7 @@ def verify(bundle: Path, prior: Path, decoder: Path, inpaint: Path | None, steps
     work = keep or Path(tempfile.mkdtemp(prefix="unclip-verify-"))
     try:
         folders = record_all(prior, decoder, inpaint, work, steps, prior_steps, size, size, seed, only)
-        ok = True
-        for name, folder in folders.items():
-            ran, why = run_java(java, jar, folder, bundle, timeout)
-            for tensor, diff, within, note in compare(folder):
-                ok &= within
-                print(f"max_abs_diff {diff:.3g} {name}/{tensor}" + ("" if within else
-                      f"  FAIL (tolerance {TOLERANCE[tensor]:g}{'; ' + note if note else ''})"), file=out, flush=True)
-            if not ran:
-                ok = False
-                print(f"error {name}: {why}", file=out, flush=True)
-        print(f"verify: {'all ' + str(len(folders)) + ' cases within tolerance' if ok else 'FAILED'} "
-              f"(embeddings <= {TOLERANCE['image_embeds']:g}, images <= {TOLERANCE['image']:g})", file=out)
-        return ok
+        return run_cases(folders, bundle, jar, java, timeout, out)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)

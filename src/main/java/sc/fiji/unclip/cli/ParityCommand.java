@@ -30,12 +30,13 @@ import sc.fiji.unclip.engine.SourceImage;
 import sc.fiji.unclip.engine.io.ArgbImages;
 import sc.fiji.unclip.engine.io.PngIO;
 import sc.fiji.unclip.engine.kandinsky22.Kandinsky22Pipeline;
+import sc.fiji.unclip.engine.karlo.KarloPipeline;
 
 /**
  * {@code parity --case DIR --model BUNDLE} (developer command, models/README.md): runs one parity case that
  * {@code unclip-tools verify} recorded from diffusers (DIR/case.json, models/BUNDLE.md "Parity hand-off")
  * with the case's own noise, and writes what the engine computed as raw little-endian float32 under
- * DIR/java/ (image_embeds, negative_image_embeds, image before any pixel composite). Where the case has
+ * DIR/java/ (image_embeds, negative_image_embeds for kandinsky22, image before any pixel composite). Where the case has
  * expected values it also prints {@code max_abs_diff VALUE CASE/NAME}.
  */
 final class ParityCommand {
@@ -47,55 +48,23 @@ final class ParityCommand {
 		final Path bundle = Path.of(a.required("model"));
 		final JsonObject c = readJson(dir.resolve("case.json"));
 		final CaseNoise noise = new CaseNoise(dir, c.getAsJsonObject("noise"));
-		final Kandinsky22Pipeline.Output result;
+		final Map<String, float[]> computed;
 		final long start = System.nanoTime();
 		final StageClock clock = new StageClock();
 		try (EmbeddedGenerator generator = EmbeddedGenerator.open(bundle)) {
 			clock.opened = System.nanoTime();
-			if (!(generator.pipeline() instanceof Kandinsky22Pipeline pipeline)) throw new UnclipException(
-				"parity runs kandinsky22 bundles; " + bundle + " is of kind " + generator.model().kind() + ".");
-			final int n = integer(c, "n", 1);
-			final JsonObject stages = generator.bundle().manifest().getAsJsonObject("stages");
-			final JsonObject prior = stages.getAsJsonObject("prior"), decoder = stages.getAsJsonObject("decoder");
-			final Kandinsky22Pipeline.Options o = new Kandinsky22Pipeline.Options(n, integer(c, "width", pipeline
-				.defaultSize()[0]), integer(c, "height", pipeline.defaultSize()[1]), integer(c, "prior_steps", prior
-					.get("steps").getAsInt()), number(c, "prior_guidance", prior.get("guidance").getAsDouble()), integer(
-						c, "steps", decoder.get("steps").getAsInt()), number(c, "guidance", decoder.get("guidance")
-							.getAsDouble()), string(c, "scheduler"), negativePrompt(c));
-			final List<String> prompts = java.util.Collections.nCopies(n, string(c, "prompt"));
-			final ProgressListener quiet = clock;
-			final Cancellation never = new Cancellation();
 			final String mode = string(c, "mode");
 			if (mode == null) throw new UnclipException(dir.resolve("case.json") + " has no mode.");
-			result = switch (mode) {
-				case "text" -> pipeline.textToImage(prompts, o, noise, quiet, never);
-				case "variation" -> pipeline.vary(image(dir, string(c, "source")), number(c, "strength", 1.0), o,
-					noise, quiet, never);
-				case "inpaint" -> pipeline.inpaint(prompts, image(dir, string(c, "source")), mask(dir, string(c,
-					"mask"), o.width(), o.height()), o, noise, quiet, never);
-				case "interpolate" -> {
-					final List<Object> conditions = new ArrayList<>();
-					for (final JsonElement e : c.getAsJsonArray("interpolate")) {
-						final JsonObject item = e.getAsJsonObject();
-						conditions.add(item.has("prompt") ? item.get("prompt").getAsString() : image(dir, item.get("image")
-							.getAsString()));
-					}
-					final List<Double> weights = new ArrayList<>();
-					for (final JsonElement e : c.getAsJsonArray("weights"))
-						weights.add(e.getAsDouble());
-					yield pipeline.interpolate(conditions, weights, string(c, "interpolate_negative_prompt"), o, noise,
-						quiet, never);
-				}
-				default -> throw new UnclipException("Unknown parity mode '" + mode +
-					"'; cases are text, variation, interpolate or inpaint.");
-			};
+			final JsonObject stages = generator.bundle().manifest().getAsJsonObject("stages");
+			if (generator.pipeline() instanceof Kandinsky22Pipeline pipeline) computed = kandinsky22(pipeline, c,
+				stages, mode, dir, noise, clock);
+			else if (generator.pipeline() instanceof KarloPipeline pipeline) computed = karlo(pipeline, c, stages,
+				mode, dir, noise, clock);
+			else throw new UnclipException("parity runs kandinsky22 and karlo bundles; " + bundle + " is of kind " +
+				generator.model().kind() + ".");
 		}
 		final long end = System.nanoTime();
 		out.println(clock.line(start, end));
-		final Map<String, float[]> computed = new LinkedHashMap<>();
-		computed.put("image_embeds", result.imageEmbeds());
-		computed.put("negative_image_embeds", result.negativeImageEmbeds());
-		computed.put("image", result.image());
 		final Path javaDir = dir.resolve("java");
 		Files.createDirectories(javaDir);
 		for (final Map.Entry<String, float[]> e : computed.entrySet())
@@ -111,6 +80,74 @@ final class ParityCommand {
 		if (!unused.isEmpty()) err.println("unclip: parity: noise the engine did not draw: " + String.join(", ",
 			unused));
 		return Main.OK;
+	}
+
+	private static Map<String, float[]> kandinsky22(final Kandinsky22Pipeline pipeline, final JsonObject c,
+		final JsonObject stages, final String mode, final Path dir, final NoiseSource noise,
+		final ProgressListener progress) throws IOException
+	{
+		final int n = integer(c, "n", 1);
+		final JsonObject prior = stages.getAsJsonObject("prior"), decoder = stages.getAsJsonObject("decoder");
+		final Kandinsky22Pipeline.Options o = new Kandinsky22Pipeline.Options(n, integer(c, "width", pipeline
+			.defaultSize()[0]), integer(c, "height", pipeline.defaultSize()[1]), integer(c, "prior_steps", prior.get(
+				"steps").getAsInt()), number(c, "prior_guidance", prior.get("guidance").getAsDouble()), integer(c,
+					"steps", decoder.get("steps").getAsInt()), number(c, "guidance", decoder.get("guidance")
+						.getAsDouble()), string(c, "scheduler"), negativePrompt(c));
+		final List<String> prompts = java.util.Collections.nCopies(n, string(c, "prompt"));
+		final Cancellation never = new Cancellation();
+		final Kandinsky22Pipeline.Output result = switch (mode) {
+			case "text" -> pipeline.textToImage(prompts, o, noise, progress, never);
+			case "variation" -> pipeline.vary(image(dir, string(c, "source")), number(c, "strength", 1.0), o, noise,
+				progress, never);
+			case "inpaint" -> pipeline.inpaint(prompts, image(dir, string(c, "source")), mask(dir, string(c, "mask"),
+				o.width(), o.height()), o, noise, progress, never);
+			case "interpolate" -> {
+				final List<Object> conditions = new ArrayList<>();
+				for (final JsonElement e : c.getAsJsonArray("interpolate")) {
+					final JsonObject item = e.getAsJsonObject();
+					conditions.add(item.has("prompt") ? item.get("prompt").getAsString() : image(dir, item.get("image")
+						.getAsString()));
+				}
+				final List<Double> weights = new ArrayList<>();
+				for (final JsonElement e : c.getAsJsonArray("weights"))
+					weights.add(e.getAsDouble());
+				yield pipeline.interpolate(conditions, weights, string(c, "interpolate_negative_prompt"), o, noise,
+					progress, never);
+			}
+			default -> throw new UnclipException("Unknown parity mode '" + mode +
+				"'; cases are text, variation, interpolate or inpaint.");
+		};
+		final Map<String, float[]> computed = new LinkedHashMap<>();
+		computed.put("image_embeds", result.imageEmbeds());
+		computed.put("negative_image_embeds", result.negativeImageEmbeds());
+		computed.put("image", result.image());
+		return computed;
+	}
+
+	/** Karlo cases: text (UnCLIPPipeline) and variation (UnCLIPImageVariationPipeline). */
+	private static Map<String, float[]> karlo(final KarloPipeline pipeline, final JsonObject c,
+		final JsonObject stages, final String mode, final Path dir, final NoiseSource noise,
+		final ProgressListener progress) throws IOException
+	{
+		final int n = integer(c, "n", 1);
+		final JsonObject prior = stages.getAsJsonObject("prior"), decoder = stages.getAsJsonObject("decoder");
+		final KarloPipeline.Options o = new KarloPipeline.Options(n, integer(c, "prior_steps", prior.get("steps")
+			.getAsInt()), number(c, "prior_guidance", prior.get("guidance").getAsDouble()), integer(c, "steps",
+				decoder.get("steps").getAsInt()), number(c, "guidance", decoder.get("guidance").getAsDouble()),
+			integer(c, "super_res_steps", stages.getAsJsonObject("super_res").get("steps").getAsInt()), string(c,
+				"scheduler"));
+		final Cancellation never = new Cancellation();
+		final KarloPipeline.Output result = switch (mode) {
+			case "text" -> pipeline.textToImage(java.util.Collections.nCopies(n, string(c, "prompt")), o, noise,
+				progress, never);
+			case "variation" -> pipeline.vary(image(dir, string(c, "source")), null, 1.0, o, noise, progress, never);
+			default -> throw new UnclipException("Unknown karlo parity mode '" + mode + "'; cases are text or " +
+				"variation (diffusers has no Karlo inpainting to compare with).");
+		};
+		final Map<String, float[]> computed = new LinkedHashMap<>();
+		computed.put("image_embeds", result.imageEmbeds());
+		computed.put("image", result.image());
+		return computed;
 	}
 
 	private static double maxAbsDiff(final float[] want, final float[] got, final String what) {
@@ -142,7 +179,7 @@ final class ParityCommand {
 		String line(final long start, final long end) {
 			final StringBuilder sb = new StringBuilder("timing load_s=").append(seconds(opened - start));
 			long last = opened;
-			for (final String stage : new String[] { "prior", "decoder", "movq" }) {
+			for (final String stage : new String[] { "prior", "decoder", "movq", "super_res" }) {
 				final Long t = ends.get(stage);
 				if (t == null) continue;
 				sb.append(' ').append(stage).append("_s=").append(seconds(t - last));

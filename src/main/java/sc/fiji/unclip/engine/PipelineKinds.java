@@ -12,7 +12,8 @@ import sc.fiji.unclip.UnclipException;
 public final class PipelineKinds {
 
 	private static final Map<String, BiFunction<Bundle, Device, Pipeline>> KINDS = new TreeMap<>(Map.of(
-		"tiny", TinyPipeline::load, "kandinsky22", sc.fiji.unclip.engine.kandinsky22.Kandinsky22Pipeline::load));
+		"tiny", TinyPipeline::load, "kandinsky22", sc.fiji.unclip.engine.kandinsky22.Kandinsky22Pipeline::load,
+		"karlo", sc.fiji.unclip.engine.karlo.KarloPipeline::load));
 
 	private PipelineKinds() {}
 

@@ -57,6 +57,24 @@ public final class PromptTokenizer implements AutoCloseable {
 		return new Tokens(ids, truncated, raw.length);
 	}
 
+	/** Ids and attention masks of several texts, each {@code contextLength} long, row after row. */
+	public record Batch(long[] ids, long[] mask) {}
+
+	/**
+	 * {@link #encodeText} of each text with its attention mask (1 for every token up to and including the
+	 * end token, 0 for padding), as the pipelines' tokenizer call with padding to the context length gives.
+	 */
+	public Batch encodeBatch(final java.util.List<String> texts) {
+		final int b = texts.size();
+		final long[] ids = new long[b * contextLength], mask = new long[b * contextLength];
+		for (int i = 0; i < b; i++) {
+			final Tokens tokens = encodeText(texts.get(i));
+			System.arraycopy(tokens.ids(), 0, ids, i * contextLength, contextLength);
+			Arrays.fill(mask, i * contextLength, i * contextLength + Math.min(tokens.length(), contextLength), 1);
+		}
+		return new Batch(ids, mask);
+	}
+
 	public int contextLength() {
 		return contextLength;
 	}

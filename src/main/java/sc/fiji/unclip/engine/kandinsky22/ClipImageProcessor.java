@@ -13,13 +13,13 @@ import sc.fiji.unclip.engine.io.PilBicubic;
  * {@code rescale_factor} in double then rounded to float32, normalised {@code (x - mean) / std} in float32:
  * the same pixel values the Python processor gives.
  */
-final class ClipImageProcessor {
+public final class ClipImageProcessor {
 
 	private final int shortestEdge, cropHeight, cropWidth;
 	private final double rescale;
 	private final float[] mean, std;
 
-	ClipImageProcessor(final JsonObject config) {
+	public ClipImageProcessor(final JsonObject config) {
 		if (config == null) throw new UnclipException("The model's manifest has no image_processor entry; " +
 			"export the bundle again.");
 		try {
@@ -60,16 +60,16 @@ final class ClipImageProcessor {
 		return out;
 	}
 
-	int cropHeight() {
+	public int cropHeight() {
 		return cropHeight;
 	}
 
-	int cropWidth() {
+	public int cropWidth() {
 		return cropWidth;
 	}
 
 	/** {@code pixel_values} [3, S, S] of an RGB image (row-major ARGB pixels). */
-	float[] pixelValues(final int[] argb, final int width, final int height) {
+	public float[] pixelValues(final int[] argb, final int width, final int height) {
 		final int w, h;
 		if (width <= height) {
 			w = shortestEdge;

@@ -103,15 +103,9 @@ final class Kandinsky22 implements AutoCloseable {
 	/** Text encoder outputs of the texts: text_embeds [B,D], last_hidden_state [B,L,W], mask bool [B,L]. */
 	NDList encodeText(final NDManager manager, final List<String> texts) {
 		final int context = tokenizer.contextLength(), b = texts.size();
-		final long[] ids = new long[b * context], mask = new long[b * context];
-		for (int i = 0; i < b; i++) {
-			final PromptTokenizer.Tokens tokens = tokenizer.encodeText(texts.get(i));
-			System.arraycopy(tokens.ids(), 0, ids, i * context, context);
-			for (int j = 0; j < Math.min(tokens.length(), context); j++)
-				mask[i * context + j] = 1;
-		}
-		final NDArray idArray = manager.create(ids, new Shape(b, context));
-		final NDArray maskArray = manager.create(mask, new Shape(b, context));
+		final PromptTokenizer.Batch batch = tokenizer.encodeBatch(texts);
+		final NDArray idArray = manager.create(batch.ids(), new Shape(b, context));
+		final NDArray maskArray = manager.create(batch.mask(), new Shape(b, context));
 		final NDList out = components.call(TEXT_ENCODER, new NDList(idArray, maskArray));
 		return new NDList(out.get(0), out.get(1), maskArray.toType(DataType.BOOLEAN, false));
 	}

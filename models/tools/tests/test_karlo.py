@@ -1,0 +1,85 @@
+"""Karlo: tiny random checkpoints of the real architecture (diffusers' save_pretrained), the export (traced files
+against diffusers' eager calls), refusals of wrong folders, and verify end to end against the jar (UNCLIP_JAR)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+from conftest import TOOLS
+from unclip_tools.export import sha256
+from unclip_tools.kandinsky22.sources import SourceError
+from unclip_tools.karlo import checkpoints
+from unclip_tools.karlo.export import check, export
+from unclip_tools.karlo.verify import verify
+
+SEED = 3
+REPO = TOOLS.parents[1]
+
+
+@pytest.fixture(scope="session")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    return checkpoints.build(tmp_path_factory.mktemp("karlo") / "checkpoints", "micro", SEED)
+
+
+@pytest.fixture(scope="session")
+def bundle(folders, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("karlo-bundle") / "bundle"
+    export(folders["pipeline"], folders["variations"], out, command="test")
+    return out
+
+
+def test_manifest_holds_every_component_the_configs_and_the_defaults(bundle, folders):
+    m = json.loads((bundle / "unclip.json").read_text())
+    assert m["kind"] == "karlo"
+    assert set(m["components"]) == {"text_encoder", "image_encoder", "prior", "prior_post", "text_proj", "decoder",
+                                    "super_res_upscale", "super_res_first", "super_res_last"}
+    for comp in m["components"].values():
+        assert sha256(bundle / comp["file"]) == comp["sha256"]
+    assert m["stages"]["prior"]["config"] == json.loads(
+        (folders["pipeline"] / "prior_scheduler/scheduler_config.json").read_text())
+    assert m["stages"]["prior"]["config"]["clip_sample_range"] == 5.0
+    assert (m["stages"]["prior"]["steps"], m["stages"]["decoder"]["steps"], m["stages"]["super_res"]["steps"]) == \
+        (25, 25, 7)
+    assert m["stages"]["decoder"]["guidance"] == 8.0 and m["stages"]["prior"]["guidance"] == 4.0
+    assert m["license"]["name"] == "creativeml-openrail-m"
+    assert all(not s["folder"].startswith("/") for s in m["provenance"]["sources"].values())
+
+
+def test_traced_components_equal_diffusers_eager_calls(bundle, folders):
+    from diffusers import UnCLIPPipeline
+    import torch.nn.functional as F
+    pipe = UnCLIPPipeline.from_pretrained(str(folders["pipeline"]))
+    g = torch.Generator().manual_seed(7)
+    d = pipe.prior.config.embedding_dim
+    with torch.no_grad():
+        small = torch.rand(3, 3, 8, 8, generator=g) * 2 - 1
+        want = F.interpolate(small, size=[32, 32], mode="bicubic", align_corners=False, antialias=True)
+        assert torch.equal(torch.jit.load(str(bundle / "super_res_upscale.pt"))(small), want)
+        e, pe, h = torch.randn(3, d, generator=g), torch.randn(6, d, generator=g), torch.randn(6, 77, d, generator=g)
+        got = torch.jit.load(str(bundle / "text_proj.pt"))(e, pe, h)
+        ref = pipe.text_proj(image_embeddings=e, prompt_embeds=pe, text_encoder_hidden_states=h,
+                             do_classifier_free_guidance=True)
+        assert all(torch.equal(a, b) for a, b in zip(got, ref))
+        x = torch.randn(3, d, generator=g)
+        assert torch.equal(torch.jit.load(str(bundle / "prior_post.pt"))(x), pipe.prior.post_process_latents(x))
+
+
+def test_folders_of_another_architecture_are_refused(folders):
+    with pytest.raises(SourceError, match="holds a UnCLIPImageVariationPipeline, not a UnCLIPPipeline"):
+        check("pipeline", folders["variations"])
+    with pytest.raises(SourceError, match="no such folder"):
+        check("pipeline", folders["pipeline"] / "nope")
+
+
+def test_verify_passes_for_variations_against_the_jar(bundle, folders, capsys):
+    jar = Path(os.environ.get("UNCLIP_JAR") or REPO / "target" / "unclip.jar")
+    if not jar.is_file():
+        pytest.fail(f"the end-to-end Karlo check needs the engine jar {jar}: run `mvn -B package -DskipTests`")
+    ok = verify(bundle, folders["pipeline"], folders["variations"], jar=jar, only=["variation", "variation-n2"])
+    out = capsys.readouterr().out
+    assert ok, out
+    assert out.count("max_abs_diff ") == 4

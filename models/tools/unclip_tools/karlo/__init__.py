@@ -1,0 +1,1 @@
+"""Karlo (kakaobrain/karlo-v1-alpha): unCLIP exported from diffusers UnCLIPPipeline folders."""
