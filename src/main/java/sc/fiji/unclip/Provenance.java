@@ -17,6 +17,8 @@ import java.util.Map;
  * @param scheduler decoder scheduler actually used
  * @param strength variation strength (1 for other modes)
  * @param modelName bundle name
+ * @param modelKind the bundle's pipeline kind ({@code tiny}, {@code kandinsky22}, {@code karlo}; empty where a
+ *          server did not say)
  * @param modelSha256 hash identifying the bundle (sha256 of its manifest)
  * @param engineVersion version of this software
  * @param width width the model generated at (0: not recorded, the model's only size)
@@ -25,7 +27,7 @@ import java.util.Map;
  *          {@code weights}, {@code amount}, {@code from}, {@code to}), in order; empty for the other modes
  */
 public record Provenance(String mode, String prompt, long seed, int n, int steps, double guidance,
-	String scheduler, double strength, String modelName, String modelSha256, String engineVersion, int width,
+	String scheduler, double strength, String modelName, String modelKind, String modelSha256, String engineVersion, int width,
 	int height, Map<String, String> controls)
 {
 
@@ -34,6 +36,7 @@ public record Provenance(String mode, String prompt, long seed, int n, int steps
 		"amount", "invert");
 
 	public Provenance {
+		modelKind = modelKind == null ? "" : modelKind;
 		controls = controls == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
 			controls));
 	}
@@ -41,19 +44,20 @@ public record Provenance(String mode, String prompt, long seed, int n, int steps
 	/** Provenance of a mode without embedding controls. */
 	public Provenance(final String mode, final String prompt, final long seed, final int n, final int steps,
 		final double guidance, final String scheduler, final double strength, final String modelName,
-		final String modelSha256, final String engineVersion, final int width, final int height)
+		final String modelKind, final String modelSha256, final String engineVersion, final int width,
+		final int height)
 	{
-		this(mode, prompt, seed, n, steps, guidance, scheduler, strength, modelName, modelSha256, engineVersion,
-			width, height, Map.of());
+		this(mode, prompt, seed, n, steps, guidance, scheduler, strength, modelName, modelKind, modelSha256,
+			engineVersion, width, height, Map.of());
 	}
 
 	/** Provenance without a generation size (models of one fixed size). */
 	public Provenance(final String mode, final String prompt, final long seed, final int n, final int steps,
 		final double guidance, final String scheduler, final double strength, final String modelName,
-		final String modelSha256, final String engineVersion)
+		final String modelKind, final String modelSha256, final String engineVersion)
 	{
-		this(mode, prompt, seed, n, steps, guidance, scheduler, strength, modelName, modelSha256, engineVersion, 0,
-			0);
+		this(mode, prompt, seed, n, steps, guidance, scheduler, strength, modelName, modelKind, modelSha256,
+			engineVersion, 0, 0);
 	}
 
 	/** The seed image {@code i} used: the request's for every frame of an interpolation, else seed + i. */
@@ -84,6 +88,7 @@ public record Provenance(String mode, String prompt, long seed, int n, int steps
 		controls.forEach((k, v) -> map.put("unclip." + k, v));
 		if (width > 0) map.put("unclip.size", width + "x" + height);
 		map.put("unclip.model", modelName);
+		if (!modelKind.isEmpty()) map.put("unclip.model.kind", modelKind);
 		map.put("unclip.model.sha256", modelSha256);
 		map.put("unclip.engine", engineVersion);
 		return map;

@@ -470,7 +470,8 @@ public final class RemoteGenerator implements Generator {
 				.parseLong(text(u, "unclip.seed", "" + seed)), Integer.parseInt(text(u, "unclip.n", "" + n)),
 				Integer.parseInt(text(u, "unclip.steps", "0")), Double.parseDouble(text(u, "unclip.guidance",
 					"0")), text(u, "unclip.scheduler", ""), Double.parseDouble(text(u, "unclip.strength", "" +
-						strength)), text(u, "unclip.model", model.name()), text(u, "unclip.model.sha256", ""),
+						strength)), text(u, "unclip.model", model.name()), text(u, "unclip.model.kind", model.kind()),
+				text(u, "unclip.model.sha256", ""),
 				text(u, "unclip.engine", ENGINE_VERSION), 0, 0, controls(u));
 		}
 		else {
@@ -479,7 +480,7 @@ public final class RemoteGenerator implements Generator {
 			final SamplingOptions s = sampling == null ? SamplingOptions.DEFAULTS : sampling;
 			provenance = new Provenance(mode, prompt, seed, images.size(), Optional.ofNullable(s.steps())
 				.orElse(0), Optional.ofNullable(s.guidance()).orElse(0.0), Optional.ofNullable(s.scheduler())
-					.orElse(""), strength, model.name(), model.sha256(), ENGINE_VERSION + " " + server);
+					.orElse(""), strength, model.name(), model.kind(), model.sha256(), ENGINE_VERSION + " " + server);
 		}
 		return new GenerationResult(images, provenance, warnings);
 	}

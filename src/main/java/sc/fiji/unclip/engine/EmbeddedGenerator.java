@@ -167,7 +167,7 @@ public final class EmbeddedGenerator implements Generator {
 				final float[] mine = java.util.Arrays.copyOfRange(image, offset * per, (offset + request.n()) * per);
 				offset += request.n();
 				results[r] = result(mine, request.n(), s, new Provenance("text", request.prompt(), request.seed(),
-					request.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion(),
+					request.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.kind(), info.sha256(), engineVersion(),
 					recordedWidth(s), recordedHeight(s)), warnings.get(r));
 			}
 		}
@@ -202,7 +202,7 @@ public final class EmbeddedGenerator implements Generator {
 				ArgbImages.toAwt(out), w, h)));
 		}
 		return new GenerationResult(images, new Provenance("variation", null, request.seed(), request.n(),
-			s.steps, s.guidance, s.scheduler, strength, info.name(), info.sha256(), engineVersion(), recordedWidth(
+			s.steps, s.guidance, s.scheduler, strength, info.name(), info.kind(), info.sha256(), engineVersion(), recordedWidth(
 				s), recordedHeight(s)), List.of());
 	}
 
@@ -236,7 +236,7 @@ public final class EmbeddedGenerator implements Generator {
 				region.height));
 		}
 		return new GenerationResult(images, new Provenance("inpaint", request.prompt(), request.seed(), request
-			.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.sha256(), engineVersion(), recordedWidth(
+			.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(), info.kind(), info.sha256(), engineVersion(), recordedWidth(
 				s), recordedHeight(s)), warnings);
 	}
 
@@ -268,7 +268,7 @@ public final class EmbeddedGenerator implements Generator {
 		controls.put("invert", Boolean.toString(request.invert()));
 		return new GenerationResult(sized(frames, weights.size(), s, request.from().image()), new Provenance(
 			"interpolation", request.to().prompt(), request.seed(), weights.size(), s.steps, s.guidance, s.scheduler,
-			1.0, info.name(), info.sha256(), engineVersion(), recordedWidth(s), recordedHeight(s), controls),
+			1.0, info.name(), info.kind(), info.sha256(), engineVersion(), recordedWidth(s), recordedHeight(s), controls),
 			warnings);
 	}
 
@@ -299,7 +299,7 @@ public final class EmbeddedGenerator implements Generator {
 		controls.put("invert", Boolean.toString(request.invert()));
 		return new GenerationResult(sized(out, request.n(), s, request.image()), new Provenance("textdiff",
 			request.toPrompt(), request.seed(), request.n(), s.steps, s.guidance, s.scheduler, 1.0, info.name(),
-			info.sha256(), engineVersion(), recordedWidth(s), recordedHeight(s), controls), warnings);
+			info.kind(), info.sha256(), engineVersion(), recordedWidth(s), recordedHeight(s), controls), warnings);
 	}
 
 	/** An end of an interpolation, validated, at the model's size. */

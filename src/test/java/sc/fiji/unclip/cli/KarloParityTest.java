@@ -39,6 +39,7 @@ class KarloParityTest {
 			assertEquals(32, decoded.image().dimension(0));
 			assertEquals("text", decoded.text().get("unclip.mode"));
 			assertTrue(decoded.text().containsKey("unclip.model.sha256"), decoded.text().toString());
+			assertEquals("karlo", decoded.text().get("unclip.model.kind"), decoded.text().toString());
 		}
 	}
 

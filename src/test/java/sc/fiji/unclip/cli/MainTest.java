@@ -48,6 +48,7 @@ class MainTest {
 				assertEquals(Long.toString(7 + i - 1), png.text().get("unclip.image.seed"));
 				assertEquals("3", png.text().get("unclip.steps"));
 				assertEquals("shapes-tiny", png.text().get("unclip.model"));
+				assertEquals("tiny", png.text().get("unclip.model.kind"));
 			}
 		}
 	}

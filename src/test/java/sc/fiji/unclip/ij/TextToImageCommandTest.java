@@ -46,7 +46,7 @@ class TextToImageCommandTest {
 		assertTrue(info.startsWith(GeneratedLabel.HEADER), info);
 		for (final String line : new String[] { "unclip.generated: true", "unclip.mode: text",
 			"unclip.prompt: " + PROMPT, "unclip.seed: 7", "unclip.n: 2", "unclip.steps: 4",
-			"unclip.model: " + plugin.unclip.generator().model().name(), "unclip.model.sha256: " + plugin.unclip
+			"unclip.model: " + plugin.unclip.generator().model().name(), "unclip.model.kind: tiny", "unclip.model.sha256: " + plugin.unclip
 				.generator().model().sha256(), "unclip.macro: run(\"Text to Image...\", \"prompt=[" + PROMPT +
 					"] n=2 seed=7 steps=4" })
 			assertTrue(info.contains(line), () -> "info lacks '" + line + "':\n" + info);

@@ -44,6 +44,7 @@ class CliOverServiceTest {
 				written.image()));
 			assertEquals("13", written.text().get("unclip.seed"));
 			assertEquals(RealEngine.get().model().sha256(), written.text().get("unclip.model.sha256"));
+			assertEquals("tiny", written.text().get("unclip.model.kind"), "the kind the service reported");
 		}
 		final ByteArrayOutputStream err = new ByteArrayOutputStream();
 		assertEquals(Main.FAILED, Main.run(new String[] { "generate", "--server", "http://127.0.0.1:1",

@@ -77,7 +77,7 @@ public final class SeededPatternGenerator implements Generator {
 		for (int i = 0; i < n; i++)
 			images.add(image(prompt, seed + i));
 		return new GenerationResult(images, new Provenance(mode, prompt, seed, n, sampling.steps() == null
-			? 4 : sampling.steps(), 1, "ddim", strength, model().name(), model().sha256(), "test"), List.of());
+			? 4 : sampling.steps(), 1, "ddim", strength, model().name(), model().kind(), model().sha256(), "test"), List.of());
 	}
 
 	@Override
