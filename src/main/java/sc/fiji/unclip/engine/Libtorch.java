@@ -22,6 +22,7 @@ public final class Libtorch {
 
 	/** The engine, started on first use. */
 	public static Engine start() {
+		TorchSettings.applyWaitPolicy();
 		try {
 			return Engine.getEngine("PyTorch");
 		}

@@ -50,7 +50,10 @@ public final class TorchSettings {
 
 	private TorchSettings() {}
 
-	/** Sets the properties (and the OpenMP environment) DJL reads when it loads libtorch; idempotent. */
+	/**
+	 * Sets the properties DJL reads when it loads libtorch (the OpenMP environment: {@link #applyWaitPolicy()});
+	 * idempotent.
+	 */
 	public static synchronized void apply() {
 		final String threads = System.getProperty(THREADS_PROPERTY);
 		if (!"auto".equals(threads)) {
@@ -58,6 +61,14 @@ public final class TorchSettings {
 			setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
 		}
 		setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+	}
+
+	/**
+	 * Chooses the OpenMP wait policy (once per process; it samples the CPUs for {@value #SAMPLE_MILLIS} ms).
+	 * {@link Libtorch#start()} calls it just before libtorch loads, so on a background start the sample
+	 * overlaps with checking the bundle's hashes instead of delaying them.
+	 */
+	public static synchronized void applyWaitPolicy() {
 		if (waitPolicy == null) waitPolicy = chooseWaitPolicy();
 	}
 
@@ -79,12 +90,13 @@ public final class TorchSettings {
 
 	/** One line saying the thread policy in effect and how to change it (for the settings dialog). */
 	public static String description() {
+		applyWaitPolicy();
 		final String threads = System.getProperty(THREADS_PROPERTY);
 		final String why = threads == null ? "physical cores, at most " + MAX_DEFAULT_THREADS : "auto".equals(
 			threads) ? "-D" + THREADS_PROPERTY + "=auto: libtorch's choice" : "-D" + THREADS_PROPERTY + "=" + threads;
 		final int n = threads();
-		return n + " libtorch thread" + (n == 1 ? "" : "s") + " (" + why + "), OpenMP wait policy " + (waitPolicy ==
-			null ? "not set yet" : waitPolicy) + "; change with -D" + THREADS_PROPERTY + "=N or =auto";
+		return n + " libtorch thread" + (n == 1 ? "" : "s") + " (" + why + "), OpenMP wait policy " + waitPolicy +
+			"; change with -D" + THREADS_PROPERTY + "=N or =auto";
 	}
 
 	/** The count asked for by {@code -Dunclip.threads} (null: the default policy). */

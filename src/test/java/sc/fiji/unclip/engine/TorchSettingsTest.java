@@ -53,6 +53,7 @@ class TorchSettingsTest {
 		Assumptions.assumeFalse(Platform.isWindows(), "libgomp's variable; Windows' OpenMP differs");
 		Assumptions.assumeTrue(System.getenv("OMP_WAIT_POLICY") == null, "OMP_WAIT_POLICY set by the user");
 		TorchSettings.apply();
+		TorchSettings.applyWaitPolicy();
 		final String seen = Native.load("c", LibC.class).getenv("OMP_WAIT_POLICY");
 		assertEquals(TorchSettings.waitPolicyVariable(), seen);
 		final String line = TorchSettings.description();
