@@ -36,6 +36,13 @@ public final class PromptTokenizer implements AutoCloseable {
 		this.padId = padId;
 	}
 
+	/** The tokenizer a bundle's manifest names ({@code tokenizer}: file, context length, end and pad ids). */
+	public static PromptTokenizer of(final Bundle bundle) {
+		final com.google.gson.JsonObject t = bundle.manifest().getAsJsonObject("tokenizer");
+		return new PromptTokenizer(bundle.dir().resolve(t.get("file").getAsString()), t.get("context_length")
+			.getAsInt(), t.get("eos_id").getAsLong(), t.get("pad_id").getAsLong());
+	}
+
 	public Tokens encode(final String prompt) {
 		if (prompt == null || prompt.isBlank()) throw new UnclipException(
 			"The prompt is empty; describe the image to generate, e.g. \"a red circle on a blue background\".");

@@ -55,9 +55,7 @@ final class TinyPipeline implements Pipeline {
 	}
 
 	static Pipeline load(final Bundle bundle, final Device device) {
-		final JsonObject t = bundle.manifest().getAsJsonObject("tokenizer");
-		final PromptTokenizer tokenizer = new PromptTokenizer(bundle.dir().resolve(t.get("file").getAsString()),
-			t.get("context_length").getAsInt(), t.get("eos_id").getAsLong(), t.get("pad_id").getAsLong());
+		final PromptTokenizer tokenizer = PromptTokenizer.of(bundle);
 		final List<TorchComponent> loaded = new ArrayList<>();
 		try {
 			for (final String name : List.of("text_encoder", "image_encoder", "prior", "decoder", "upsampler"))

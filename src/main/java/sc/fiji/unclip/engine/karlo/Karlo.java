@@ -71,9 +71,7 @@ final class Karlo implements AutoCloseable {
 				: null;
 			components = new LazyComponents(bundle, device, dtype.equals("float16") ? DataType.FLOAT16
 				: DataType.FLOAT32);
-			final JsonObject t = m.getAsJsonObject("tokenizer");
-			tokenizer = new PromptTokenizer(bundle.dir().resolve(t.get("file").getAsString()), t.get(
-				"context_length").getAsInt(), t.get("eos_id").getAsLong(), t.get("pad_id").getAsLong());
+			tokenizer = PromptTokenizer.of(bundle);
 		}
 		catch (final UnclipException e) {
 			throw e;
