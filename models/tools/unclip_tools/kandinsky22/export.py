@@ -278,6 +278,23 @@ def relative(path: Path, out: Path) -> str:
     return os.path.relpath(Path(path).resolve(), Path(out).resolve())
 
 
+def provenance(command: str | None, sources: dict[str, Source], out: Path) -> dict:
+    """The manifest's provenance of a bundle converted from diffusers folders: the command, each source folder
+    (relative to the bundle) with its pipeline class and model_index.json hash, the library versions and when."""
+    import diffusers
+    import transformers
+    return {
+        "command": command or "",
+        "sources": {role: {"folder": relative(src.folder, out), "pipeline": src.model_index.get("_class_name"),
+                           "model_index_sha256": src.model_index_sha256(),
+                           "diffusers_version": src.model_index.get("_diffusers_version")}
+                    for role, src in sources.items()},
+        "torch": torch.__version__.split("+")[0], "diffusers": diffusers.__version__,
+        "transformers": transformers.__version__,
+        "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
 def quiet_libraries() -> None:
     """Keeps the tracer's and the loaders' advice (shape asserts, 'install accelerate') off the user's screen."""
     import diffusers
@@ -305,8 +322,6 @@ def export(prior: Path, decoder: Path, inpaint: Path | None, out: Path, dtype: s
     quiet_libraries()
     from diffusers import PriorTransformer, UNet2DConditionModel, VQModel
     from transformers import CLIPTextModelWithProjection, CLIPVisionModelWithProjection
-    import diffusers
-    import transformers
     if size % 64 or size <= 0:
         raise SourceError(f"--size {size}: must be a positive multiple of 64 (the MoVQ works on 8x8 latent blocks)")
     sources = check_all(prior, decoder, inpaint)
@@ -399,16 +414,7 @@ def export(prior: Path, decoder: Path, inpaint: Path | None, out: Path, dtype: s
                        "unclip-tools export-kandinsky22.",
         "dtype": dtype,
         "license": find_license(sources),
-        "provenance": {
-            "command": command or "",
-            "sources": {role: {"folder": relative(src.folder, out), "pipeline": src.model_index.get("_class_name"),
-                               "model_index_sha256": src.model_index_sha256(),
-                               "diffusers_version": src.model_index.get("_diffusers_version")}
-                        for role, src in sources.items()},
-            "torch": torch.__version__.split("+")[0], "diffusers": diffusers.__version__,
-            "transformers": transformers.__version__,
-            "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        },
+        "provenance": provenance(command, sources, out),
         "embedding_dim": d,
         "text_width": w,
         "latent_channels": LATENT_CHANNELS,

@@ -8,7 +8,6 @@ the folders; provenance.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import hashlib
 import json
@@ -22,7 +21,8 @@ from torch import nn
 
 from ..export import WrongTorchError, require_torch, sha256
 from ..kandinsky22.export import (DTYPES, TOLERANCE, ImageEncoder, Prior, PriorPost, TextEncoder, find_license,
-                                  quiet_libraries, relative, spec, token_examples, tokenizer_json, trace_component)
+                                  provenance, quiet_libraries, relative, spec, token_examples, tokenizer_json,
+                                  trace_component)
 from ..kandinsky22.sources import WEIGHTS, Source, SourceError
 
 KIND = "karlo"
@@ -183,8 +183,6 @@ def export(pipeline: Path, variations: Path | None, out: Path, dtype: str = "flo
     """Writes the bundle and returns its manifest; SourceError/WrongTorchError for bad input."""
     require_torch()
     quiet_libraries()
-    import diffusers
-    import transformers
     from diffusers import PriorTransformer, UNet2DConditionModel, UNet2DModel
     from diffusers.pipelines.unclip.text_proj import UnCLIPTextProjModel
     from transformers import CLIPTextModelWithProjection, CLIPVisionModelWithProjection
@@ -280,16 +278,7 @@ def export(pipeline: Path, variations: Path | None, out: Path, dtype: str = "flo
                        f"{big} px), converted from diffusers folders by unclip-tools export-karlo.",
         "dtype": dtype,
         "license": find_license(sources),
-        "provenance": {
-            "command": command or "",
-            "sources": {role: {"folder": relative(src.folder, out), "pipeline": src.model_index.get("_class_name"),
-                               "model_index_sha256": src.model_index_sha256(),
-                               "diffusers_version": src.model_index.get("_diffusers_version")}
-                        for role, src in sources.items()},
-            "torch": torch.__version__.split("+")[0], "diffusers": diffusers.__version__,
-            "transformers": transformers.__version__,
-            "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        },
+        "provenance": provenance(command, sources, out),
         "embedding_dim": d, "text_width": w, "clip_extra_context_tokens": k,
         "resolution": {"base": r, "output": big},
         "tokenizer": tok,
