@@ -10,6 +10,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import sc.fiji.unclip.Cancellation;
@@ -348,7 +349,8 @@ final class TinyPipeline implements Pipeline {
 
 	/**
 	 * DENOISE of the reference: one network call per step, [cond; uncond] batched when guided. Per step the
-	 * sample (twice when guided) goes into libtorch once and the network's output comes back once; guidance
+	 * sample (twice when guided) and the timesteps are written into tensors that Java and libtorch share
+	 * ({@link RefilledInput}) and the network's output comes back once; guidance
 	 * {@code u + g (c - u)} and the scheduler step run on float arrays in float32 (the reference's kernels'
 	 * operations in the same order, so bit for bit). For this bundle's small tensors each libtorch operation
 	 * costs more in dispatch than in arithmetic, so fewer of them is what makes the time outside the networks
@@ -368,28 +370,25 @@ final class TinyPipeline implements Pipeline {
 		dims[0] = batch;
 		final Shape batchShape = new Shape(dims);
 		final NDManager scope = cond.head().getManager();
-		try (NDManager conditioning = scope.newSubManager()) {
+		try (NDManager conditioning = scope.newSubManager();
+			RefilledInput sample = new RefilledInput(scope, batchShape, DataType.FLOAT32);
+			RefilledInput timestep = new RefilledInput(scope, new Shape(batch), DataType.INT64))
+		{
 			final NDList extra = new NDList();
 			for (int i = 0; i < cond.size(); i++) {
 				final NDArray c = guided ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i);
 				if (guided) c.attach(conditioning);
 				extra.add(c);
 			}
-			final float[] input = guided ? new float[2 * x.length] : null;
 			for (int k = 0; k < total; k++) {
 				cancellation.check();
 				final int index = start + k;
 				final float[] out;
 				try (NDManager step = scope.newSubManager()) {
-					if (guided) {
-						System.arraycopy(x, 0, input, 0, x.length);
-						System.arraycopy(x, 0, input, x.length, x.length);
-					}
-					final long[] ts = new long[batch];
-					Arrays.fill(ts, timesteps[index]);
-					final NDList inputs = new NDList(step.create(guided ? input : x, batchShape), step.create(ts,
-						new Shape(batch)));
+					final NDList inputs = new NDList(sample.of(x, guided ? 2 : 1), timestep.filled(timesteps[index]));
 					inputs.addAll(extra);
+					// the outputs go to the first input's manager: this step's scope, not the loop's
+					step.tempAttachAll(inputs.head());
 					out = net.call(inputs).head().toFloatArray();
 				}
 				final float[] prediction = guided ? guided(out, x.length, (float) guidance) : out;
