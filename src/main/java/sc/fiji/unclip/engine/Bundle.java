@@ -24,7 +24,8 @@ import sc.fiji.unclip.UnclipException;
 /**
  * A model bundle folder (models/BUNDLE.md): its manifest and the promise that every file it names has the
  * sha256 the manifest says, checked before anything loads (a truncated download must not turn into
- * garbage images).
+ * garbage images); large files already checked in the same version are not hashed again
+ * ({@link VerifiedFiles}).
  */
 public final class Bundle {
 
@@ -58,8 +59,9 @@ public final class Bundle {
 		}
 		final Bundle bundle = new Bundle(dir, manifest, sha256(manifestFile));
 		bundle.checkFormat();
+		final VerifiedFiles verified = VerifiedFiles.user();
 		for (final Map.Entry<String, String> file : bundle.files().entrySet())
-			bundle.checkHash(file.getKey(), file.getValue());
+			bundle.checkHash(file.getKey(), file.getValue(), verified);
 		return bundle;
 	}
 
@@ -100,16 +102,19 @@ public final class Bundle {
 				"' entry; the model folder is damaged or not an unCLIP bundle.");
 	}
 
-	private void checkHash(final String name, final String expected) {
+	/** @param verified large files checked before (null: hash every file) */
+	private void checkHash(final String name, final String expected, final VerifiedFiles verified) {
 		final Path file = dir.resolve(name).normalize();
 		if (!file.startsWith(dir.normalize())) throw new UnclipException("Manifest file name '" + name +
 			"' leaves the model folder " + dir + ".");
 		if (!Files.isRegularFile(file)) throw new UnclipException("Model file " + file +
 			" is missing; copy the whole model folder again.");
+		if (verified != null && verified.holds(file, expected)) return;
 		final String actual = sha256(file);
 		if (!actual.equalsIgnoreCase(expected)) throw new UnclipException("Model file " + file +
 			" is damaged (sha256 " + actual + ", the manifest expects " + expected +
 			"); copy the model folder again.");
+		if (verified != null) verified.remember(file, expected);
 	}
 
 	static String sha256(final Path file) {

@@ -45,14 +45,18 @@ public final class DefaultModel {
 		}
 	}
 
+	/** The engine's per-user cache folder ({@code -Dunclip.cache}, else {@code ~/.cache/unclip}). */
+	static Path cacheRoot() {
+		return Path.of(System.getProperty(CACHE_PROPERTY, System.getProperty("user.home") + "/.cache/unclip"));
+	}
+
 	/** The folder of the default model, extracted from the jar when needed. */
 	public static synchronized Path folder() {
 		final String chosen = chosen();
 		if (chosen != null) return Path.of(chosen);
 		final byte[] manifest = resource(Bundle.MANIFEST);
 		final String sha = sha256(manifest);
-		final Path cache = Path.of(System.getProperty(CACHE_PROPERTY, System.getProperty("user.home") +
-			"/.cache/unclip")).resolve("models").resolve(sha);
+		final Path cache = cacheRoot().resolve("models").resolve(sha);
 		final Path done = cache.resolve(Bundle.MANIFEST);
 		if (Files.isRegularFile(done)) return cache;
 		try {
