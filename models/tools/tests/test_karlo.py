@@ -89,4 +89,4 @@ def test_verify_passes_for_every_case_against_the_jar(bundle, folders, capsys):
     ok = verify(bundle, folders["pipeline"], folders["variations"], jar=jar)
     out = capsys.readouterr().out
     assert ok, out
-    assert out.count("max_abs_diff ") == 8
+    assert out.count("max_abs_diff ") == 10
