@@ -51,6 +51,7 @@ class Case:
     prompt: str = ""
     n: int = 1
     source_size: tuple[int, int] | None = None
+    strength: float = 1.0
 
 
 def standard_cases() -> list[Case]:
@@ -61,6 +62,9 @@ def standard_cases() -> list[Case]:
         Case("text-lighthouse-n2", "text", prompt="an oil painting of a lighthouse at night", n=2),
         Case("variation", "variation", source_size=(53, 41)),
         Case("variation-n2", "variation", n=2, source_size=(40, 64)),
+        # the engine's extension (models/BUNDLE.md "Kind karlo"): a source at the model's size, so that the
+        # noised tensor needs no resize
+        Case("variation-strength0.5", "variation", strength=0.5),
     ]
 
 
@@ -107,18 +111,51 @@ class Reference:
                     image = pipe(case.prompt, prior_num_inference_steps=prior_steps,
                                  prior_guidance_scale=prior_guidance, **common).images
                 else:
-                    source = picture(case.source_size, seed + 11)
+                    size = pipe.super_res_first.config.sample_size
+                    source = picture(case.source_size or (size, size), seed + 11)
                     source.save(folder / "source.png")
-                    spec["source"] = "source.png"
-                    noise.begin_stages(["decoder", "super_res"])
+                    spec["source"], spec["strength"] = "source.png", case.strength
+                    if case.strength < 1:
+                        common["decoder_latents"] = partial_decoding(pipe, source, case.strength, steps, gen, noise)
+                    else:
+                        noise.begin_stages(["decoder", "super_res"])
                     image = pipe(source, **common).images
         finally:
             pipe.text_proj.forward = original
+            pipe.decoder_scheduler.__dict__.pop("set_timesteps", None)
         spec["noise"] = {name: write_f32(folder, f"noise/{name}.f32", value) for name, value in noise.drawn.items()}
         spec["expected"] = {"image_embeds": write_f32(folder, "expected/image_embeds.f32", embeds["image_embeds"]),
                             "image": write_f32(folder, "expected/image.f32", np.transpose(image, (0, 3, 1, 2)))}
         (folder / "case.json").write_text(json.dumps(spec, indent=2) + "\n")
         return spec
+
+
+def partial_decoding(pipe, source, strength: float, steps: int, gen: torch.Generator,
+                     noise: StageNoiseRecorder) -> torch.Tensor:
+    """Variations of strength < 1 as the engine defines them (diffusers' Karlo has none): the source at the
+    model's size averaged down to the decoder's, noised with ``decoder.vary`` to the timestep at index
+    int(steps * (1 - strength)); the pipeline then runs only the remaining decoder steps (its scheduler's timesteps
+    are cut there) from those latents. ``decoder.init`` is recorded too, since the engine always draws it."""
+    big, r = pipe.super_res_first.config.sample_size, pipe.decoder.config.sample_size
+    pixels = torch.from_numpy(np.asarray(source.convert("RGB"))).permute(2, 0, 1)[None].float() / 127.5 - 1
+    small = pixels.reshape(1, 3, r, big // r, r, big // r).mean(5).mean(3)  # the engine's order of means
+    scheduler = pipe.decoder_scheduler
+    scheduler.set_timesteps(steps)
+    index = int(steps * (1 - strength))
+    start_t = scheduler.timesteps[index]
+    noise.drawn["decoder.init"] = torch.randn(small.shape, generator=gen)
+    noise.drawn["decoder.vary"] = torch.randn(small.shape, generator=gen)
+    latents = scheduler.add_noise(small, noise.drawn["decoder.vary"], start_t[None])
+    cut = type(scheduler).set_timesteps
+
+    def set_timesteps(*args, **kwargs):
+        cut(scheduler, *args, **kwargs)
+        scheduler.timesteps = scheduler.timesteps[index:]
+    scheduler.set_timesteps = set_timesteps
+    # the decoder's latents are given, so the pipeline's first draw starts the super-resolution
+    noise.begin_stages(["super_res"])
+    noise.stage, noise.step = "decoder", 0
+    return latents
 
 
 def record_all(pipeline: Path, variations: Path | None, out: Path, steps: int = 4, prior_steps: int = 3,

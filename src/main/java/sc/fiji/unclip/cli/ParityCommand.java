@@ -140,7 +140,15 @@ final class ParityCommand {
 		final KarloPipeline.Output result = switch (mode) {
 			case "text" -> pipeline.textToImage(java.util.Collections.nCopies(n, string(c, "prompt")), o, noise,
 				progress, never);
-			case "variation" -> pipeline.vary(image(dir, string(c, "source")), null, 1.0, o, noise, progress, never);
+			case "variation" -> {
+				final SourceImage source = image(dir, string(c, "source"));
+				final double strength = number(c, "strength", 1.0);
+				// strength < 1 noises the source tensor itself: the case gives one image at the model's size
+				if (strength < 1 && n != 1) throw new UnclipException("A karlo variation case of strength < 1 " +
+					"has n = 1.");
+				yield pipeline.vary(source, strength < 1 ? source.tensor() : null, strength, o, noise, progress,
+					never);
+			}
 			default -> throw new UnclipException("Unknown karlo parity mode '" + mode + "'; cases are text or " +
 				"variation (diffusers has no Karlo inpainting to compare with).");
 		};

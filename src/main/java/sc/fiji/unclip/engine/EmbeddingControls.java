@@ -35,7 +35,7 @@ final class EmbeddingControls {
 		final int frames = weights.size(), d = space.dimension();
 		final float[] embeddings = new float[frames * d];
 		for (int k = 0; k < frames; k++)
-			System.arraycopy(SphericalInterpolation.slerp(a, b, weights.get(k)), 0, embeddings, k * d, d);
+			System.arraycopy(space.between(a, b, weights.get(k)), 0, embeddings, k * d, d);
 		final float[] start = invert ? space.invert(from.tensor(), a, s, progress, cancellation) : null;
 		return space.decode(embeddings, frames, start, s, new RepeatedNoise(new SeededNoise(seed, 1)), progress,
 			cancellation);

@@ -14,12 +14,21 @@ public interface EmbeddingSpace {
 	int dimension();
 
 	/**
-	 * CLIP image embedding z_i of a source, L2-normalised.
+	 * CLIP image embedding z_i of a source, as the decoder takes it (L2-normalised unless {@link #between}
+	 * says otherwise).
 	 *
 	 * @param source [1,3,R,R] in [-1,1] at the model's resolution
 	 * @param pixels the same image before resizing, for kinds with their own preprocessing
 	 */
 	float[] imageEmbedding(float[] source, SourceImage pixels, Cancellation cancellation);
+
+	/**
+	 * The embedding a fraction w of the way from a to b: their slerp (unit embeddings), unless the kind's
+	 * decoder takes embeddings of another length.
+	 */
+	default float[] between(final float[] a, final float[] b, final double w) {
+		return SphericalInterpolation.slerp(a, b, w);
+	}
 
 	/** CLIP text embedding z_t of a prompt, L2-normalised. */
 	float[] textEmbedding(String prompt, Cancellation cancellation);

@@ -12,4 +12,12 @@ public record SourceImage(int[] argb, int width, int height) {
 		if (argb.length != width * height) throw new IllegalArgumentException(argb.length + " pixels for " +
 			width + "x" + height);
 	}
+
+	/**
+	 * The pixels as the pipelines' source tensor [3,height,width] in [-1,1], without resizing: for callers
+	 * (parity cases) whose image is already at the model's size.
+	 */
+	public float[] tensor() {
+		return ImageTensors.toTensor(sc.fiji.unclip.engine.io.ArgbImages.toAwt(argb, width, height));
+	}
 }

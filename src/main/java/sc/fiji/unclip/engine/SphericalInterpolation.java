@@ -5,7 +5,7 @@ package sc.fiji.unclip.engine;
  * embeddings: the path stays on the sphere the embeddings live on, where a straight line would pass
  * through shorter vectors the decoder never saw.
  */
-final class SphericalInterpolation {
+public final class SphericalInterpolation {
 
 	private SphericalInterpolation() {}
 
@@ -33,6 +33,18 @@ final class SphericalInterpolation {
 		return out;
 	}
 
+	/**
+	 * slerp of the directions of a and b, scaled to (1-w) |a| + w |b|: for decoders that take embeddings of
+	 * their own length (Karlo's unnormalised CLIP image embeddings), not unit vectors.
+	 */
+	public static float[] slerpWithLength(final float[] a, final float[] b, final double w) {
+		final float[] out = slerp(a, b, w);
+		final double length = (1 - w) * norm(a) + w * norm(b);
+		for (int i = 0; i < out.length; i++)
+			out[i] = (float) (out[i] * length);
+		return out;
+	}
+
 	/** normalise(to - from): DALL-E 2's text diff direction z_d. */
 	static float[] direction(final float[] from, final float[] to) {
 		final float[] d = new float[from.length];
@@ -44,11 +56,15 @@ final class SphericalInterpolation {
 		return d;
 	}
 
-	private static double[] unit(final float[] v) {
-		double norm = 0;
+	private static double norm(final float[] v) {
+		double sum = 0;
 		for (final float x : v)
-			norm += (double) x * x;
-		norm = Math.sqrt(norm);
+			sum += (double) x * x;
+		return Math.sqrt(sum);
+	}
+
+	private static double[] unit(final float[] v) {
+		final double norm = norm(v);
 		if (norm < 1e-12) throw new sc.fiji.unclip.UnclipException("The two prompts have the same embedding, " +
 			"so there is no direction to move in; give prompts that differ in what should change.");
 		final double[] u = new double[v.length];

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.unclip.engine.io.PngIO;
 
-/** {@code interpolate} and {@code textdiff} on the real bundle: numbered frames, provenance, exit codes. */
+/**
+ * {@code interpolate} and {@code textdiff} on the real bundle: numbered frames, provenance, exit codes; and
+ * {@code interpolate} on the micro karlo bundle, whose kind refuses text diffs.
+ */
 class EmbeddingCommandsTest {
 
 	static final String MODEL = MainTest.MODEL;
@@ -75,6 +78,29 @@ class EmbeddingCommandsTest {
 		assertEquals("a yellow circle", png.text().get("unclip.to_prompt"));
 		assertEquals("0.3", png.text().get("unclip.amount"));
 		assertEquals("true", png.text().get("unclip.invert"));
+	}
+
+	@Test
+	void interpolateRunsAKarloBundleWhichRefusesTextDiffs(@TempDir final Path dir) throws Exception {
+		final String karlo = KarloParityTest.ROOT.resolve("bundle").toString();
+		final Path a = dir.resolve("a.png");
+		assertEquals(Main.OK, run("generate", "--prompt", "a red cat", "--seed", "3", "--steps", "2", "--model",
+			karlo, "--out", a.toString(), "--quiet", "true").code());
+		final MainTest.Run r = run("interpolate", "--image", a.toString(), "--to-prompt", "a lighthouse",
+			"--frames", "3", "--seed", "9", "--steps", "2", "--model", karlo, "--out", dir.resolve("f.png")
+				.toString());
+		assertEquals(Main.OK, r.code(), r.err());
+		for (int i = 1; i <= 3; i++) {
+			final PngIO.Decoded png = png(dir.resolve("f-" + i + ".png"));
+			assertEquals(32, png.image().dimension(0));
+			assertEquals("interpolation", png.text().get("unclip.mode"));
+			assertEquals("karlo", png.text().get("unclip.model.kind"));
+		}
+		final MainTest.Run diff = run("textdiff", "--image", a.toString(), "--from-prompt", "a cat", "--to-prompt",
+			"a dog", "--invert", "false", "--steps", "2", "--model", karlo, "--out", dir.resolve("t.png")
+				.toString());
+		assertEquals(Main.FAILED, diff.code());
+		assertTrue(diff.err().contains("Text diffs are not available for models of kind karlo"), diff.err());
 	}
 
 	@Test

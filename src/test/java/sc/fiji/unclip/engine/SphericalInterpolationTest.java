@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** slerp stays on the unit sphere, ends at its two ends and halves the angle; the diff direction is unit. */
+/**
+ * slerp stays on the unit sphere, ends at its two ends and halves the angle; the diff direction is unit; with
+ * length, the ends keep theirs and the length in between is interpolated linearly.
+ */
 class SphericalInterpolationTest {
 
 	@Test
@@ -29,5 +32,14 @@ class SphericalInterpolationTest {
 		// the same vector twice: the linear limit, no division by sin 0
 		assertArrayEquals(new float[] { 1, 0 }, SphericalInterpolation.slerp(new float[] { 1, 0 }, new float[] {
 			1, 0 }, 0.4), 1e-6f);
+	}
+
+	@Test
+	void slerpWithLengthKeepsTheEndsAndInterpolatesTheLength() {
+		final float[] a = { 3, 0 }, b = { 0, 5 };
+		assertArrayEquals(a, SphericalInterpolation.slerpWithLength(a, b, 0), 1e-6f);
+		assertArrayEquals(b, SphericalInterpolation.slerpWithLength(a, b, 1), 1e-6f);
+		final float h = (float) (4 * Math.sqrt(0.5));
+		assertArrayEquals(new float[] { h, h }, SphericalInterpolation.slerpWithLength(a, b, 0.5), 1e-5f);
 	}
 }

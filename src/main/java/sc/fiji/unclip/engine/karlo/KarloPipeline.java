@@ -14,6 +14,7 @@ import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.Bundle;
+import sc.fiji.unclip.engine.EmbeddingSpace;
 import sc.fiji.unclip.engine.NoiseSource;
 import sc.fiji.unclip.engine.Pipeline;
 import sc.fiji.unclip.engine.PipelineRequest;
@@ -88,11 +89,21 @@ public final class KarloPipeline implements Pipeline {
 				cancellation);
 			default -> throw new UnclipException("The karlo kind has no mode '" + request.mode() + "'.");
 		};
-		final float[] image = trace.record("image", out.image());
+		return signed(trace.record("image", out.image()));
+	}
+
+	/** Images in [0, 1] (the pipelines' output) as the engine's [-1, 1]. */
+	static float[] signed(final float[] image) {
 		final float[] signed = new float[image.length];
 		for (int i = 0; i < image.length; i++)
 			signed[i] = image[i] * 2 - 1;
 		return signed;
+	}
+
+	/** Interpolation between images and prompts; text diffs and inversion are refused (KarloEmbeddingSpace). */
+	@Override
+	public EmbeddingSpace embeddingSpace() {
+		return new KarloEmbeddingSpace(this, model, device);
 	}
 
 	/** UnCLIPPipeline, one prompt per image. */
@@ -139,16 +150,16 @@ public final class KarloPipeline implements Pipeline {
 		}
 	}
 
-	private Prior prior(final Options o) {
+	Prior prior(final Options o) {
 		return new Prior(model, o.priorSteps(), o.priorGuidance());
 	}
 
-	private Decoding decoding(final Options o) {
+	Decoding decoding(final Options o) {
 		return new Decoding(model, o.steps(), o.guidance(), o.scheduler(), o.superResSteps());
 	}
 
-	/** Frees the networks the coming workflow does not use. */
-	private void workflow(final String... own) {
+	/** Frees the networks the coming workflow does not use (callers hold this pipeline's lock). */
+	void workflow(final String... own) {
 		final List<String> keep = new ArrayList<>(DECODING);
 		keep.addAll(List.of(own));
 		model.components.keepOnly(keep);
