@@ -3,8 +3,6 @@ package sc.fiji.unclip.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,26 +161,9 @@ public final class EngineBenchmark {
 			java) / median(pythonDefault), median(java) / median(pythonSame));
 	}
 
-	/**
-	 * Sampling options with these decoder steps and a square output size. Built from the record's
-	 * components by name, so this compiles before free output sizes exist (kind kandinsky22) and works
-	 * once they do.
-	 */
-	private static SamplingOptions sized(final int steps, final int size) throws Exception {
-		final RecordComponent[] components = SamplingOptions.class.getRecordComponents();
-		final Object[] values = new Object[components.length];
-		final Map<String, Object> wanted = Map.of("steps", steps, "width", size, "height", size);
-		int found = 0;
-		final Class<?>[] types = new Class<?>[components.length];
-		for (int i = 0; i < components.length; i++) {
-			types[i] = components[i].getType();
-			values[i] = wanted.get(components[i].getName());
-			if (values[i] != null) found++;
-		}
-		if (found < wanted.size()) throw new IllegalStateException("This build's SamplingOptions has no " +
-			"width and height (" + Arrays.toString(components) + "): free output sizes come with kind kandinsky22.");
-		final Constructor<SamplingOptions> constructor = SamplingOptions.class.getDeclaredConstructor(types);
-		return constructor.newInstance(values);
+	/** Sampling options with these decoder steps and a square output size. */
+	private static SamplingOptions sized(final int steps, final int size) {
+		return new SamplingOptions(steps, null, null, size, size);
 	}
 
 	/** Peak resident memory of this process (VmHWM), in MiB; 0 where /proc is absent. */
