@@ -43,7 +43,7 @@ public interface Pipeline extends AutoCloseable {
 	 */
 	default EmbeddingSpace embeddingSpace() {
 		throw new sc.fiji.unclip.UnclipException("This model's kind has no embedding controls (interpolation, " +
-			"text diffs) yet; use a model of kind tiny (e.g. the bundled model) or karlo (interpolation).");
+			"text diffs) yet; use a model of kind tiny (e.g. the bundled model), karlo or kandinsky22 (interpolation).");
 	}
 
 	@Override

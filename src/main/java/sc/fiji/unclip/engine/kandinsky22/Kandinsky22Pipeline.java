@@ -14,6 +14,7 @@ import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.Bundle;
+import sc.fiji.unclip.engine.EmbeddingSpace;
 import sc.fiji.unclip.engine.NoiseSource;
 import sc.fiji.unclip.engine.Pipeline;
 import sc.fiji.unclip.engine.PipelineRequest;
@@ -117,6 +118,12 @@ public final class Kandinsky22Pipeline implements Pipeline {
 		return request.image();
 	}
 
+	/** Interpolation between images and prompts; text diffs and inversion are refused. */
+	@Override
+	public EmbeddingSpace embeddingSpace() {
+		return new Kandinsky22EmbeddingSpace(this, model, device);
+	}
+
 	/** KandinskyV22PriorPipeline then KandinskyV22Pipeline, one prompt per image. */
 	public synchronized Output textToImage(final List<String> prompts, final Options o, final NoiseSource noise,
 		final ProgressListener progress, final Cancellation cancellation)
@@ -201,12 +208,12 @@ public final class Kandinsky22Pipeline implements Pipeline {
 		}
 	}
 
-	private Prior prior(final Options o) {
+	Prior prior(final Options o) {
 		return new Prior(model, o.priorSteps(), o.priorGuidance());
 	}
 
 	/** Frees the networks the coming workflow does not use. */
-	private void workflow(final String... names) {
+	void workflow(final String... names) {
 		model.components.keepOnly(Set.of(names));
 	}
 

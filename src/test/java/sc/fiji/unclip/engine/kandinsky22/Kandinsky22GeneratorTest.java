@@ -28,9 +28,12 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.CancelledException;
+import sc.fiji.unclip.EmbeddingSource;
 import sc.fiji.unclip.GenerationResult;
 import sc.fiji.unclip.InpaintRequest;
+import sc.fiji.unclip.InterpolationRequest;
 import sc.fiji.unclip.SamplingOptions;
+import sc.fiji.unclip.TextDiffRequest;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.VariationRequest;
@@ -208,5 +211,53 @@ class Kandinsky22GeneratorTest {
 		final UnclipException e = assertThrows(UnclipException.class, () -> EmbeddedGenerator.open(dir).close());
 		assertTrue(e.getMessage().contains("-Dunclip.device=gpu") && e.getMessage().contains("float16"), e
 			.getMessage());
+	}
+
+	/** Largest difference of one 8-bit channel between two images. */
+	private static int maxChannelDiff(final int[] a, final int[] b) {
+		int max = 0;
+		for (int i = 0; i < a.length; i++)
+			for (int shift = 0; shift <= 16; shift += 8)
+				max = Math.max(max, Math.abs((a[i] >> shift & 0xff) - (b[i] >> shift & 0xff)));
+		return max;
+	}
+
+	@Test
+	void interpolationRunsFromOneImagesVariationToTheOthersWithOnlyItsNetworks() {
+		final int side = pipeline().defaultSize()[0];
+		final Img<ARGBType> a = image(side, side), b = ArrayImgs.argbs(ArgbImages.pixels(image(side / 2, side * 2)),
+			side, side);
+		final GenerationResult r = generator.interpolate(new InterpolationRequest(EmbeddingSource.of(a),
+			EmbeddingSource.of(b), InterpolationRequest.evenWeights(3), 5, false, FAST), null, null);
+		assertEquals(3, r.images().size());
+		assertEquals(Set.of(Kandinsky22.DECODER, Kandinsky22.MOVQ_DECODER), pipeline().loadedComponents(),
+			"the decoding keeps only its networks");
+		final int[] first = ArgbImages.pixels(r.images().get(0)), middle = ArgbImages.pixels(r.images().get(1)),
+			last = ArgbImages.pixels(r.images().get(2));
+		final int[] varyA = ArgbImages.pixels(generator.vary(new VariationRequest(a, 1, 5, 1.0, FAST), null, null)
+			.images().get(0)), varyB = ArgbImages.pixels(generator.vary(new VariationRequest(b, 1, 5, 1.0, FAST),
+				null, null).images().get(0));
+		// the ends decode the two images' own embeddings (up to rounding), with the frames' shared noise
+		assertTrue(maxChannelDiff(first, varyA) <= 1, "first frame is not a's variation");
+		assertTrue(maxChannelDiff(last, varyB) <= 1, "last frame is not b's variation");
+		assertTrue(maxChannelDiff(varyA, varyB) > 2, "the two ends look alike: the test shows nothing");
+		assertTrue(maxChannelDiff(middle, first) > 0 && maxChannelDiff(middle, last) > 0, "the middle is an end");
+		assertEquals("interpolation", r.provenance().mode());
+	}
+
+	@Test
+	void interpolationReachesAPromptAndTextDiffsAreRefused() {
+		final int side = pipeline().defaultSize()[0];
+		final GenerationResult r = generator.interpolate(new InterpolationRequest(EmbeddingSource.of(image(side,
+			side)), EmbeddingSource.of("a red cat"), List.of(0.0, 1.0), 5, false, FAST), null, null);
+		assertEquals(2, r.images().size());
+		final UnclipException diff = assertThrows(UnclipException.class, () -> generator.textDiff(
+			new TextDiffRequest(image(side, side), "a cat", "a dog", 0.3, 1, 5, false, FAST), null, null));
+		assertTrue(diff.getMessage().contains("Text diffs are not available for models of kind kandinsky22"), diff
+			.getMessage());
+		final UnclipException invert = assertThrows(UnclipException.class, () -> generator.interpolate(
+			new InterpolationRequest(EmbeddingSource.of(image(side, side)), EmbeddingSource.of("a red cat"), List.of(
+				0.0, 1.0), 5, true, FAST), null, null));
+		assertTrue(invert.getMessage().contains("DDIM inversion"), invert.getMessage());
 	}
 }
