@@ -10,6 +10,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import sc.fiji.unclip.engine.io.PngIO;
 
@@ -80,27 +82,31 @@ class EmbeddingCommandsTest {
 		assertEquals("true", png.text().get("unclip.invert"));
 	}
 
-	@Test
-	void interpolateRunsAKarloBundleWhichRefusesTextDiffs(@TempDir final Path dir) throws Exception {
-		final String karlo = KarloParityTest.ROOT.resolve("bundle").toString();
+	@ParameterizedTest
+	@CsvSource({ "karlo, 32", "kandinsky22, 64" })
+	void interpolateRunsARealKindWhichRefusesTextDiffs(final String kind, final int side, @TempDir final Path dir)
+		throws Exception
+	{
+		final String bundle = (kind.equals("karlo") ? KarloParityTest.ROOT.resolve("bundle")
+			: sc.fiji.unclip.engine.kandinsky22.Kandinsky22Fixture.BUNDLE).toString();
 		final Path a = dir.resolve("a.png");
 		assertEquals(Main.OK, run("generate", "--prompt", "a red cat", "--seed", "3", "--steps", "2", "--model",
-			karlo, "--out", a.toString(), "--quiet", "true").code());
+			bundle, "--out", a.toString(), "--quiet", "true").code());
 		final MainTest.Run r = run("interpolate", "--image", a.toString(), "--to-prompt", "a lighthouse",
-			"--frames", "3", "--seed", "9", "--steps", "2", "--model", karlo, "--out", dir.resolve("f.png")
+			"--frames", "3", "--seed", "9", "--steps", "2", "--model", bundle, "--out", dir.resolve("f.png")
 				.toString());
 		assertEquals(Main.OK, r.code(), r.err());
 		for (int i = 1; i <= 3; i++) {
 			final PngIO.Decoded png = png(dir.resolve("f-" + i + ".png"));
-			assertEquals(32, png.image().dimension(0));
+			assertEquals(side, png.image().dimension(0));
 			assertEquals("interpolation", png.text().get("unclip.mode"));
-			assertEquals("karlo", png.text().get("unclip.model.kind"));
+			assertEquals(kind, png.text().get("unclip.model.kind"));
 		}
 		final MainTest.Run diff = run("textdiff", "--image", a.toString(), "--from-prompt", "a cat", "--to-prompt",
-			"a dog", "--invert", "false", "--steps", "2", "--model", karlo, "--out", dir.resolve("t.png")
+			"a dog", "--invert", "false", "--steps", "2", "--model", bundle, "--out", dir.resolve("t.png")
 				.toString());
 		assertEquals(Main.FAILED, diff.code());
-		assertTrue(diff.err().contains("Text diffs are not available for models of kind karlo"), diff.err());
+		assertTrue(diff.err().contains("Text diffs are not available for models of kind " + kind), diff.err());
 	}
 
 	@Test
