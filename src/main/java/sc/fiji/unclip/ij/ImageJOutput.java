@@ -36,5 +36,9 @@ public final class ImageJOutput {
 		for (Thread t = threads.getParent(Thread.currentThread()); t != null && seen.add(t); t = threads
 			.getParent(t))
 			WindowManager.setTempCurrentImage(t, image);
+		// show() made the image this thread's current image too; the thread is pooled, and imagej-legacy fills
+		// the next command's image input on it with WindowManager.getCurrentImage(): left here, a later command
+		// of the macro would work on this result instead of the image the macro selected
+		if (!seen.isEmpty()) WindowManager.setTempCurrentImage(null);
 	}
 }
