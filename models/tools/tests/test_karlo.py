@@ -90,3 +90,43 @@ def test_verify_passes_for_every_case_against_the_jar(bundle, folders, capsys):
     out = capsys.readouterr().out
     assert ok, out
     assert out.count("max_abs_diff ") == 10
+
+
+def test_full_scale_is_the_published_configuration_without_building_it():
+    """The config dicts the full-size builders pass (no weights are made: CI stays fast); the class of each
+    component is checked on the meta device, where modules take no memory."""
+    full = checkpoints.FULL
+    text = checkpoints.text_config(full)
+    assert (text["vocab_size"], text["hidden_size"], text["intermediate_size"], text["num_hidden_layers"],
+            text["num_attention_heads"], text["projection_dim"], text["hidden_act"]) == \
+        (49408, 768, 3072, 12, 12, 768, "quick_gelu")
+    vision = checkpoints.vision_config(full)
+    assert (vision["hidden_size"], vision["intermediate_size"], vision["num_hidden_layers"],
+            vision["num_attention_heads"], vision["image_size"], vision["patch_size"], vision["projection_dim"]) == \
+        (1024, 4096, 24, 16, 224, 14, 768)
+    prior = checkpoints.prior_config(full)
+    assert (prior["embedding_dim"], prior["num_attention_heads"], prior["attention_head_dim"], prior["num_layers"],
+            prior["num_embeddings"], prior["additional_embeddings"]) == (768, 32, 64, 20, 77, 4)
+    assert checkpoints.text_proj_config(full) == dict(clip_extra_context_tokens=4, clip_embeddings_dim=768,
+                                                      time_embed_dim=1280, cross_attention_dim=1536)
+    decoder = checkpoints.decoder_config(full)
+    assert decoder["block_out_channels"] == (320, 640, 960, 1280) and decoder["layers_per_block"] == 3
+    assert (decoder["sample_size"], decoder["in_channels"], decoder["out_channels"], decoder["cross_attention_dim"],
+            decoder["attention_head_dim"], decoder["class_embed_type"], decoder["resnet_time_scale_shift"]) == \
+        (64, 3, 6, 1536, 64, "identity", "scale_shift")
+    assert decoder["down_block_types"] == ("ResnetDownsampleBlock2D",) + ("SimpleCrossAttnDownBlock2D",) * 3
+    assert decoder["up_block_types"] == ("SimpleCrossAttnUpBlock2D",) * 3 + ("ResnetUpsampleBlock2D",)
+    sr = checkpoints.super_res_config(full)
+    assert (sr["sample_size"], sr["layers_per_block"], sr["block_out_channels"], sr["in_channels"],
+            sr["out_channels"], sr["add_attention"]) == (256, 3, (320, 640, 960, 1280), 6, 3, False)
+    assert sr["down_block_types"] == ("ResnetDownsampleBlock2D",) * 4
+    assert checkpoints.scheduler_configs(full) == {"prior_scheduler": ("fixed_small_log", "sample", 5.0),
+                                                   "decoder_scheduler": ("learned_range", "epsilon", 1.0),
+                                                   "super_res_scheduler": ("fixed_small_log", "epsilon", 1.0)}
+    assert not full.tamed and full.pad_token == "!"
+    assert checkpoints.FULL_UNCONFIRMED
+    from diffusers import PriorTransformer, UNet2DConditionModel, UNet2DModel
+    with torch.device("meta"):  # the classes accept the dicts (shapes only, no memory)
+        assert sum(p.numel() for p in UNet2DConditionModel(**decoder).parameters()) > 8e8
+        assert sum(p.numel() for p in UNet2DModel(**sr).parameters()) > 6e8
+        assert sum(p.numel() for p in PriorTransformer(**prior).parameters()) > 1e9

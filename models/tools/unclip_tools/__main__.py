@@ -11,7 +11,7 @@ COMMANDS = {
     "kandinsky22-cases": "kandinsky22.cases", "verify": "verify",
     "kandinsky22-realscale": "kandinsky22.realscale", "kandinsky22-fixtures": "kandinsky22.fixtures",
     "export-karlo": "karlo.export", "karlo-checkpoints": "karlo.checkpoints", "karlo-cases": "karlo.cases",
-    "karlo-fixtures": "karlo.fixtures",
+    "karlo-fixtures": "karlo.fixtures", "karlo-realscale": "karlo.realscale",
 }
 
 

@@ -179,8 +179,9 @@ def io_specs(d: int, w: int, c: int, k: int, t: int, r: int, big: int, s: int, f
 
 
 def export(pipeline: Path, variations: Path | None, out: Path, dtype: str = "float32", command: str | None = None,
-           log: Callable[[str], None] = lambda m: None) -> dict:
-    """Writes the bundle and returns its manifest; SourceError/WrongTorchError for bad input."""
+           log: Callable[[str], None] = lambda m: None, exported: Callable[[str], None] = lambda name: None) -> dict:
+    """Writes the bundle and returns its manifest; SourceError/WrongTorchError for bad input. exported(name) is
+    called after each component is written and checked (karlo-realscale frees the source's disk there)."""
     require_torch()
     quiet_libraries()
     from diffusers import PriorTransformer, UNet2DConditionModel, UNet2DModel
@@ -267,6 +268,7 @@ def export(pipeline: Path, variations: Path | None, out: Path, dtype: str = "flo
             f"(max relative difference {diffs[name]:.2g})")
         del model, module
         gc.collect()
+        exported(name)
     stages = {
         "prior": {"scheduler": "unclip", "config": config(p, "prior_scheduler"), **PRIOR_DEFAULTS},
         "decoder": {"scheduler": "unclip", "config": config(p, "decoder_scheduler"), **DECODER_DEFAULTS},
