@@ -6,7 +6,7 @@ different decoder step counts, and prints load time, peak RSS, seconds per decod
 plus their max_abs_diff.
 
 Needs about 40 GB of disk (checkpoints 19 GB, bundle 19 GB; +10 GB with --inpaint), up to about 16 GB of memory
-(the export holds the largest component, the 1.8 B image encoder, twice) and the whole CPU for about an hour on
+(the export holds the largest component, the 1.8 B image encoder, twice) and the whole CPU for about 25 minutes on
 2 cores. Run it alone. Every step keeps its output in --work and is skipped when that output exists.
 """
 from __future__ import annotations
