@@ -8,12 +8,10 @@ import ai.djl.ndarray.types.Shape;
 
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.ProgressListener;
-import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
-import sc.fiji.unclip.engine.EmbeddingSpace;
+import sc.fiji.unclip.engine.InterpolationOnlySpace;
 import sc.fiji.unclip.engine.NoiseSource;
 import sc.fiji.unclip.engine.SourceImage;
-import sc.fiji.unclip.engine.SphericalInterpolation;
 
 /**
  * Kandinsky 2.2's embedding space for the interpolation front ends (CLI {@code interpolate}, Fiji
@@ -24,13 +22,14 @@ import sc.fiji.unclip.engine.SphericalInterpolation;
  * networks it runs, so that a full-size float32 bundle still fits (the image encoder alone is 7.4 GB). Text
  * diffs and DDIM inversion are refused: the learned-variance DDPM decoder is not inverted here.
  */
-final class Kandinsky22EmbeddingSpace implements EmbeddingSpace {
+final class Kandinsky22EmbeddingSpace extends InterpolationOnlySpace {
 
 	private final Kandinsky22Pipeline pipeline;
 	private final Kandinsky22 model;
 	private final Device device;
 
 	Kandinsky22EmbeddingSpace(final Kandinsky22Pipeline pipeline, final Kandinsky22 model, final Device device) {
+		super("kandinsky22");
 		this.pipeline = pipeline;
 		this.model = model;
 		this.device = device;
@@ -39,11 +38,6 @@ final class Kandinsky22EmbeddingSpace implements EmbeddingSpace {
 	@Override
 	public int dimension() {
 		return model.embeddingDim;
-	}
-
-	@Override
-	public float[] between(final float[] a, final float[] b, final double w) {
-		return SphericalInterpolation.slerpWithLength(a, b, w);
 	}
 
 	@Override
@@ -58,13 +52,6 @@ final class Kandinsky22EmbeddingSpace implements EmbeddingSpace {
 	}
 
 	@Override
-	public float[] textEmbedding(final String prompt, final Cancellation cancellation) {
-		throw new UnclipException("Text diffs are not available for models of kind kandinsky22: their decoder " +
-			"takes unnormalised CLIP image embeddings and cannot be inverted here; use interpolation (towards a " +
-			"prompt or an image) instead.");
-	}
-
-	@Override
 	public float[] promptEmbedding(final String prompt, final EmbeddedGenerator.Settings settings,
 		final NoiseSource noise, final ProgressListener progress, final Cancellation cancellation)
 	{
@@ -76,14 +63,6 @@ final class Kandinsky22EmbeddingSpace implements EmbeddingSpace {
 					progress, cancellation).image().toFloatArray();
 			}
 		}
-	}
-
-	@Override
-	public float[] invert(final float[] source, final float[] imageEmbedding,
-		final EmbeddedGenerator.Settings settings, final ProgressListener progress, final Cancellation cancellation)
-	{
-		throw new UnclipException("Keeping the layout (DDIM inversion) is not available for models of kind " +
-			"kandinsky22; interpolate without it (invert false, layout free).");
 	}
 
 	@Override

@@ -9,12 +9,10 @@ import ai.djl.ndarray.types.Shape;
 
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.ProgressListener;
-import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
-import sc.fiji.unclip.engine.EmbeddingSpace;
+import sc.fiji.unclip.engine.InterpolationOnlySpace;
 import sc.fiji.unclip.engine.NoiseSource;
 import sc.fiji.unclip.engine.SourceImage;
-import sc.fiji.unclip.engine.SphericalInterpolation;
 
 /**
  * Karlo's embedding space for interpolation (DALL-E 2 sec. 3.1): CLIP image embeddings of images (the
@@ -24,13 +22,14 @@ import sc.fiji.unclip.engine.SphericalInterpolation;
  * decoder has no inversion here, and a text diff without it would move an unnormalised embedding towards a
  * unit text direction.
  */
-final class KarloEmbeddingSpace implements EmbeddingSpace {
+final class KarloEmbeddingSpace extends InterpolationOnlySpace {
 
 	private final KarloPipeline pipeline;
 	private final Karlo model;
 	private final Device device;
 
 	KarloEmbeddingSpace(final KarloPipeline pipeline, final Karlo model, final Device device) {
+		super("karlo");
 		this.pipeline = pipeline;
 		this.model = model;
 		this.device = device;
@@ -42,11 +41,6 @@ final class KarloEmbeddingSpace implements EmbeddingSpace {
 	}
 
 	@Override
-	public float[] between(final float[] a, final float[] b, final double w) {
-		return SphericalInterpolation.slerpWithLength(a, b, w);
-	}
-
-	@Override
 	public float[] imageEmbedding(final float[] source, final SourceImage pixels, final Cancellation cancellation) {
 		cancellation.check();
 		synchronized (pipeline) {
@@ -55,13 +49,6 @@ final class KarloEmbeddingSpace implements EmbeddingSpace {
 				return model.imageEmbed(manager, pixels).toFloatArray();
 			}
 		}
-	}
-
-	@Override
-	public float[] textEmbedding(final String prompt, final Cancellation cancellation) {
-		throw new UnclipException("Text diffs are not available for models of kind karlo: their decoder takes " +
-			"unnormalised CLIP image embeddings and cannot be inverted here; use interpolation (towards a prompt " +
-			"or an image) instead.");
 	}
 
 	@Override
@@ -78,14 +65,6 @@ final class KarloEmbeddingSpace implements EmbeddingSpace {
 					cancellation).toFloatArray();
 			}
 		}
-	}
-
-	@Override
-	public float[] invert(final float[] source, final float[] imageEmbedding,
-		final EmbeddedGenerator.Settings settings, final ProgressListener progress, final Cancellation cancellation)
-	{
-		throw new UnclipException("Keeping the layout (DDIM inversion) is not available for models of kind " +
-			"karlo; interpolate without it (invert false, layout free).");
 	}
 
 	@Override
