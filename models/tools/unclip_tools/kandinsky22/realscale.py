@@ -37,6 +37,25 @@ def measured(cmd: list[str], env: dict | None = None) -> tuple[subprocess.Comple
     return done, wall, (int(found.group(1)) / 1024 ** 2 if found else float("nan"))
 
 
+def measured_or_exit(cmd: list[str], env: dict | None, what: str) -> tuple[subprocess.CompletedProcess, float, float]:
+    """measured(cmd), stopping the measurement with the end of the process's output when it failed."""
+    done, wall, rss = measured(cmd, env)
+    if done.returncode:
+        raise SystemExit(f"error: {what} failed:\n{(done.stderr or done.stdout)[-2000:]}")
+    return done, wall, rss
+
+
+def require_jar(jar: Path) -> None:
+    if not jar.is_file():
+        raise SystemExit(f"error: the unCLIP jar {jar} does not exist; build it (mvn -B package -DskipTests)")
+
+
+def print_bundle_sizes(bundle: Path) -> None:
+    sizes = {p.name: p.stat().st_size for p in bundle.glob("*.pt")}
+    print("bundle files (GB): " + ", ".join(f"{k} {v / 1e9:.2f}" for k, v in sorted(sizes.items()))
+          + f"; total {sum(sizes.values()) / 1e9:.1f}")
+
+
 def step(title: str) -> None:
     print(f"== {title}", flush=True)
 
@@ -142,17 +161,14 @@ def main(argv: list[str] | None = None) -> None:
     steps = [int(x) for x in args.steps.split(",")]
     if len(steps) != 2 or steps[0] >= steps[1]:
         raise SystemExit("error: --steps takes two increasing step counts, e.g. 2,4")
-    if not args.jar.is_file():
-        raise SystemExit(f"error: the unCLIP jar {args.jar} does not exist; build it (mvn -B package -DskipTests)")
+    require_jar(args.jar)
     print("full-size configuration values not confirmed against the published files:")
     for v in FULL_UNCONFIRMED:
         print(f"  - {v}")
     if not (ck / "decoder" / "model_index.json").is_file():
         step("building full-size random checkpoints")
-        done, wall, rss = measured(py + ["kandinsky22-checkpoints", "--scale", "full", "--out", str(ck)]
-                                   + ([] if args.inpaint else ["--no-inpaint"]), env)
-        if done.returncode:
-            raise SystemExit(f"error: building the checkpoints failed:\n{done.stderr[-2000:]}")
+        done, wall, rss = measured_or_exit(py + ["kandinsky22-checkpoints", "--scale", "full", "--out", str(ck)]
+                                   + ([] if args.inpaint else ["--no-inpaint"]), env, "building the checkpoints")
         print(f"checkpoints: {wall:.0f} s, peak RSS {rss:.1f} GB")
     if not (bundle / "unclip.json").is_file():
         step("exporting the float32 bundle")
@@ -160,31 +176,23 @@ def main(argv: list[str] | None = None) -> None:
                     "--out", str(bundle), "--size", str(args.size)]
         if (ck / "decoder-inpaint").is_dir():
             cmd += ["--inpaint", str(ck / "decoder-inpaint")]
-        done, wall, rss = measured(cmd, env)
-        if done.returncode:
-            raise SystemExit(f"error: the export failed:\n{done.stderr[-2000:]}")
+        done, wall, rss = measured_or_exit(cmd, env, "the export")
         print("\n".join(ln for ln in done.stderr.splitlines() if not ln.startswith("peak_rss_kb")))
         print(f"export: {wall:.0f} s, peak RSS {rss:.1f} GB")
-    sizes = {p.name: p.stat().st_size for p in bundle.glob("*.pt")}
-    print("bundle files (GB): " + ", ".join(f"{k} {v / 1e9:.2f}" for k, v in sorted(sizes.items()))
-          + f"; total {sum(sizes.values()) / 1e9:.1f}")
+    print_bundle_sizes(bundle)
     results = {"diffusers": [], "java": []}
     for k in steps:
         case = work / "cases" / f"text-{args.size}px-{k}steps"
         step(f"diffusers, {k} decoder steps")
-        done, wall, rss = measured(py + ["kandinsky22-realscale", "--work", str(work), "--threads", str(args.threads),
+        done, wall, rss = measured_or_exit(py + ["kandinsky22-realscale", "--work", str(work), "--threads", str(args.threads),
                                          "--record", str(ck / "prior"), str(ck / "decoder"), str(case),
-                                         str(args.size), str(args.prior_steps), str(k)], env)
-        if done.returncode:
-            raise SystemExit(f"error: the diffusers run failed:\n{done.stderr[-2000:]}")
+                                         str(args.size), str(args.prior_steps), str(k)], env, "the diffusers run")
         t = json.loads(done.stdout.strip().splitlines()[-1])
         results["diffusers"].append({**t, "total": wall, "rss": rss})
         print(json.dumps(results["diffusers"][-1]))
         step(f"java, {k} decoder steps")
-        done, wall, rss = measured(["java", f"-Dunclip.threads={args.threads}", "-jar", str(args.jar), "parity",
-                                    "--case", str(case), "--model", str(bundle)])
-        if done.returncode:
-            raise SystemExit(f"error: the Java run failed:\n{(done.stderr or done.stdout)[-2000:]}")
+        done, wall, rss = measured_or_exit(["java", f"-Dunclip.threads={args.threads}", "-jar", str(args.jar), "parity",
+                                    "--case", str(case), "--model", str(bundle)], None, "the Java run")
         t = java_timing(done.stdout)
         results["java"].append({**t, "decoder_steps": k, "total": wall, "rss": rss})
         print(json.dumps(results["java"][-1]))

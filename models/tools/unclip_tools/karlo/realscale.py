@@ -24,7 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..kandinsky22.realscale import PROMPT, TOOLS, java_timing, measured, step
+from ..kandinsky22.realscale import (PROMPT, TOOLS, java_timing, measured_or_exit, print_bundle_sizes,
+                                     require_jar, step)
 
 # which checkpoint folder each exported component was the last to need
 FREES = {"text_encoder": "text_encoder", "prior_post": "prior", "text_proj": "text_proj", "decoder": "decoder",
@@ -142,8 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     sr_steps = [int(x) for x in args.super_res_steps.split(",")]
     if len(steps) != 2 or len(sr_steps) != 2 or steps[0] >= steps[1] or sr_steps[0] >= sr_steps[1] or sr_steps[0] < 2:
         raise SystemExit("error: --steps and --super-res-steps take two increasing counts (super-resolution >= 2)")
-    if not args.jar.is_file():
-        raise SystemExit(f"error: the unCLIP jar {args.jar} does not exist; build it (mvn -B package -DskipTests)")
+    require_jar(args.jar)
     print("full-size configuration values not confirmed against the published files:")
     for v in FULL_UNCONFIRMED:
         print(f"  - {v}")
@@ -151,42 +151,32 @@ def main(argv: list[str] | None = None) -> None:
     cases = [work / "cases" / f"text-{k}-{m}steps" for k, m in runs]
     if not (bundle / "unclip.json").is_file() and not (ck / "model_index.json").is_file():
         step(f"building {args.scale} random checkpoints (float16 storage)")
-        done, wall, rss = measured(py + ["karlo-checkpoints", "--scale", args.scale, "--no-variations", "--dtype",
-                                         "float16", "--out", str(work / "checkpoints")], env)
-        if done.returncode:
-            raise SystemExit(f"error: building the checkpoints failed:\n{done.stderr[-2000:]}")
+        done, wall, rss = measured_or_exit(py + ["karlo-checkpoints", "--scale", args.scale, "--no-variations", "--dtype",
+                                         "float16", "--out", str(work / "checkpoints")], env, "building the checkpoints")
         print(f"checkpoints: {wall:.0f} s, peak RSS {rss:.1f} GB")
     results = {"diffusers": [], "java": []}
     for (k, m), case in zip(runs, cases):
         if not (case / "case.json").is_file():
             step(f"diffusers, {k} decoder and {m} super-resolution steps")
-            done, wall, rss = measured(py + ["karlo-realscale", "--work", str(work), "--threads", str(args.threads),
+            done, wall, rss = measured_or_exit(py + ["karlo-realscale", "--work", str(work), "--threads", str(args.threads),
                                              "--record", str(ck), str(case), str(args.prior_steps), str(k), str(m)],
-                                       env)
-            if done.returncode:
-                raise SystemExit(f"error: the diffusers run failed:\n{done.stderr[-2000:]}")
+                                       env, "the diffusers run")
             t = {**json.loads(done.stdout.strip().splitlines()[-1]), "total": wall, "rss": rss}
             (case / "measured.json").write_text(json.dumps(t) + "\n")
         results["diffusers"].append(json.loads((case / "measured.json").read_text()))
         print(json.dumps(results["diffusers"][-1]))
     if not (bundle / "unclip.json").is_file():
         step("exporting the float32 bundle (freeing each checkpoint component once traced)")
-        done, wall, rss = measured(py + ["karlo-realscale", "--work", str(work), "--export", str(ck), str(bundle)],
-                                   env)
-        if done.returncode:
-            raise SystemExit(f"error: the export failed:\n{done.stderr[-2000:]}")
+        done, wall, rss = measured_or_exit(py + ["karlo-realscale", "--work", str(work), "--export", str(ck), str(bundle)],
+                                   env, "the export")
         print("\n".join(ln for ln in done.stderr.splitlines() if not ln.startswith("peak_rss_kb")))
         print(f"export: {wall:.0f} s, peak RSS {rss:.1f} GB")
-    sizes = {p.name: p.stat().st_size for p in bundle.glob("*.pt")}
-    print("bundle files (GB): " + ", ".join(f"{k} {v / 1e9:.2f}" for k, v in sorted(sizes.items()))
-          + f"; total {sum(sizes.values()) / 1e9:.1f}")
+    print_bundle_sizes(bundle)
     diffs = []
     for (k, m), case in zip(runs, cases):
         step(f"java, {k} decoder and {m} super-resolution steps")
-        done, wall, rss = measured(["java", f"-Dunclip.threads={args.threads}", "-jar", str(args.jar), "parity",
-                                    "--case", str(case), "--model", str(bundle)])
-        if done.returncode:
-            raise SystemExit(f"error: the Java run failed:\n{(done.stderr or done.stdout)[-2000:]}")
+        done, wall, rss = measured_or_exit(["java", f"-Dunclip.threads={args.threads}", "-jar", str(args.jar), "parity",
+                                    "--case", str(case), "--model", str(bundle)], None, "the Java run")
         t = java_timing(done.stdout)
         results["java"].append({**t, "decoder_steps": k, "super_res_steps": m, "total": wall, "rss": rss})
         print(json.dumps(results["java"][-1]))
