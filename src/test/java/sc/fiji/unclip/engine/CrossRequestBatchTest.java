@@ -15,6 +15,7 @@ import sc.fiji.unclip.ProgressListener;
 import sc.fiji.unclip.SamplingOptions;
 import sc.fiji.unclip.TextToImageRequest;
 import sc.fiji.unclip.engine.io.ArgbImages;
+import sc.fiji.unclip.engine.io.ChannelDifference;
 
 /**
  * {@link EmbeddedGenerator#textToImageBatch}: requests with different prompts and seeds run through the
@@ -74,10 +75,7 @@ class CrossRequestBatchTest {
 			for (int i = 0; i < request.n(); i++) {
 				final int[] a = ArgbImages.pixels(alone.images().get(i)), b = ArgbImages.pixels(batched.images()
 					.get(i));
-				int worst = 0;
-				for (int p = 0; p < a.length; p++)
-					for (int shift = 0; shift < 24; shift += 8)
-						worst = Math.max(worst, Math.abs((a[p] >> shift & 0xff) - (b[p] >> shift & 0xff)));
+				final int worst = ChannelDifference.maxLevels(a, b);
 				// below 1e-4 before quantisation: at most one 8-bit level where a value sits on a rounding edge
 				assertTrue(worst <= 1, "request " + r + " image " + i + " differs by " + worst + " levels");
 			}

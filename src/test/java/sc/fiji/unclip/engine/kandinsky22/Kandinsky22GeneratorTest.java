@@ -39,6 +39,7 @@ import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.VariationRequest;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
 import sc.fiji.unclip.engine.io.ArgbImages;
+import sc.fiji.unclip.engine.io.ChannelDifference;
 
 /**
  * The embedded generator on a real kandinsky22 bundle: sizes, pixel-exact inpainting, which networks are in
@@ -213,15 +214,6 @@ class Kandinsky22GeneratorTest {
 			.getMessage());
 	}
 
-	/** Largest difference of one 8-bit channel between two images. */
-	private static int maxChannelDiff(final int[] a, final int[] b) {
-		int max = 0;
-		for (int i = 0; i < a.length; i++)
-			for (int shift = 0; shift <= 16; shift += 8)
-				max = Math.max(max, Math.abs((a[i] >> shift & 0xff) - (b[i] >> shift & 0xff)));
-		return max;
-	}
-
 	@Test
 	void interpolationRunsFromOneImagesVariationToTheOthersWithOnlyItsNetworks() {
 		final int side = pipeline().defaultSize()[0];
@@ -238,10 +230,10 @@ class Kandinsky22GeneratorTest {
 			.images().get(0)), varyB = ArgbImages.pixels(generator.vary(new VariationRequest(b, 1, 5, 1.0, FAST),
 				null, null).images().get(0));
 		// the ends decode the two images' own embeddings (up to rounding), with the frames' shared noise
-		assertTrue(maxChannelDiff(first, varyA) <= 1, "first frame is not a's variation");
-		assertTrue(maxChannelDiff(last, varyB) <= 1, "last frame is not b's variation");
-		assertTrue(maxChannelDiff(varyA, varyB) > 2, "the two ends look alike: the test shows nothing");
-		assertTrue(maxChannelDiff(middle, first) > 0 && maxChannelDiff(middle, last) > 0, "the middle is an end");
+		assertTrue(ChannelDifference.maxLevels(first, varyA) <= 1, "first frame is not a's variation");
+		assertTrue(ChannelDifference.maxLevels(last, varyB) <= 1, "last frame is not b's variation");
+		assertTrue(ChannelDifference.maxLevels(varyA, varyB) > 2, "the two ends look alike: the test shows nothing");
+		assertTrue(ChannelDifference.maxLevels(middle, first) > 0 && ChannelDifference.maxLevels(middle, last) > 0, "the middle is an end");
 		assertEquals("interpolation", r.provenance().mode());
 	}
 

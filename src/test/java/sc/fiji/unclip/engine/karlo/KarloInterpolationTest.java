@@ -23,6 +23,7 @@ import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.VariationRequest;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
 import sc.fiji.unclip.engine.io.ArgbImages;
+import sc.fiji.unclip.engine.io.ChannelDifference;
 
 /**
  * Interpolation on the micro karlo bundle: the path between two images' CLIP embeddings starts at the first
@@ -59,15 +60,6 @@ class KarloInterpolationTest {
 			.get(0));
 	}
 
-	/** Largest difference of one 8-bit channel between two images. */
-	private static int maxChannelDiff(final int[] a, final int[] b) {
-		int max = 0;
-		for (int i = 0; i < a.length; i++)
-			for (int shift = 0; shift <= 16; shift += 8)
-				max = Math.max(max, Math.abs((a[i] >> shift & 0xff) - (b[i] >> shift & 0xff)));
-		return max;
-	}
-
 	@Test
 	void interpolationRunsFromOneImagesVariationToTheOthers() {
 		final Img<ARGBType> a = picture(1), b = picture(3);
@@ -77,9 +69,9 @@ class KarloInterpolationTest {
 		final int[] first = ArgbImages.pixels(r.images().get(0)), middle = ArgbImages.pixels(r.images().get(1)),
 			last = ArgbImages.pixels(r.images().get(2));
 		// the ends decode slerp(z_a, z_b, 0 or 1), which is z_a or z_b up to rounding
-		assertTrue(maxChannelDiff(first, variation(a, 5)) <= 1, "first frame is not a's variation");
-		assertTrue(maxChannelDiff(last, variation(b, 5)) <= 1, "last frame is not b's variation");
-		assertTrue(maxChannelDiff(middle, first) > 8 && maxChannelDiff(middle, last) > 8,
+		assertTrue(ChannelDifference.maxLevels(first, variation(a, 5)) <= 1, "first frame is not a's variation");
+		assertTrue(ChannelDifference.maxLevels(last, variation(b, 5)) <= 1, "last frame is not b's variation");
+		assertTrue(ChannelDifference.maxLevels(middle, first) > 8 && ChannelDifference.maxLevels(middle, last) > 8,
 			"the middle frame equals an end");
 		assertEquals("karlo", generator.model().kind());
 	}
@@ -88,7 +80,7 @@ class KarloInterpolationTest {
 	void interpolationReachesAPrompt() {
 		final GenerationResult r = generator.interpolate(new InterpolationRequest(EmbeddingSource.of(picture(1)),
 			EmbeddingSource.of("a red cat"), List.of(0.0, 1.0), 5, false, STEPS), null, null);
-		assertTrue(maxChannelDiff(ArgbImages.pixels(r.images().get(0)), ArgbImages.pixels(r.images().get(1))) > 8);
+		assertTrue(ChannelDifference.maxLevels(ArgbImages.pixels(r.images().get(0)), ArgbImages.pixels(r.images().get(1))) > 8);
 	}
 
 	@Test
