@@ -25,6 +25,8 @@ final class VerifiedFiles {
 
 	private final Path store;
 	private final long minBytes;
+	/** The record as read at the first question (a bundle asks once per file). */
+	private Properties known;
 
 	VerifiedFiles(final Path store, final long minBytes) {
 		this.store = store;
@@ -41,7 +43,9 @@ final class VerifiedFiles {
 	/** Whether {@code file}, as it is now, was verified to have {@code sha256}. */
 	boolean holds(final Path file, final String sha256) {
 		final String version = version(file, sha256);
-		return version != null && version.equals(read().getProperty(key(file)));
+		if (version == null) return false;
+		if (known == null) known = read();
+		return version.equals(known.getProperty(key(file)));
 	}
 
 	/** Remembers that {@code file}, as it is now, has {@code sha256}; a record that cannot be written is skipped. */
@@ -49,8 +53,10 @@ final class VerifiedFiles {
 		final String version = version(file, sha256);
 		if (version == null) return;
 		synchronized (VerifiedFiles.class) {
+			// read again: another process may have added files since
 			final Properties record = read();
 			record.setProperty(key(file), version);
+			known = record;
 			try {
 				Files.createDirectories(store.getParent());
 				final Path temp = Files.createTempFile(store.getParent(), FILE, ".part");
