@@ -77,7 +77,7 @@ final class Kandinsky22EmbeddingSpace extends InterpolationOnlySpace {
 			try (NDManager manager = NDManager.newBaseManager(device)) {
 				final Prior.Embeddings e = new Prior.Embeddings(manager.create(embeddings, new Shape(n,
 					model.embeddingDim)), model.zeroEmbeds(manager, n));
-				pipeline.workflow(Kandinsky22.DECODER, Kandinsky22.MOVQ_DECODER);
+				pipeline.releaseImageEncoder();
 				final float[] image = new TextToImage(model).run(manager, e, o.width(), o.height(), o.steps(), o
 					.guidance(), o.scheduler(), noise, progress, cancellation).toFloatArray();
 				for (int i = 0; i < image.length; i++)

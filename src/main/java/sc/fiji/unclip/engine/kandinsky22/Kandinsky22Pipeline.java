@@ -218,7 +218,7 @@ public final class Kandinsky22Pipeline implements Pipeline {
 	}
 
 	/** The image encoder, loaded only for the zero embedding of a text workflow, goes once that is known. */
-	private void releaseImageEncoder() {
+	void releaseImageEncoder() {
 		model.components.release(Kandinsky22.IMAGE_ENCODER);
 	}
 
