@@ -50,22 +50,29 @@ class PixelAnalyser:
             return Analysis(names[bg], None, None, None)
         colour = int(counts.argmax())
         mask = lab == colour
-        ys, xs = np.nonzero(mask)
-        h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
-        fill = mask.sum() / float(h * w)
-        rows = mask[ys.min():ys.max() + 1].sum(1)
-        third = max(1, len(rows) // 3)
-        taper = rows[-third:].mean() / max(rows[:third].mean(), 1e-6)  # bottom width / top width
-        if taper > 2.0:
-            kind = "triangle"
-        elif fill > 0.92:
-            kind = "square"
-        else:
-            kind = "circle"
-        cx, cy = xs.mean() + 0.5, ys.mean() + 0.5
-        position = min(self.world.positions, key=lambda p: (self.world.positions[p][0] - cx) ** 2
-                       + (self.world.positions[p][1] - cy) ** 2)
-        return Analysis(names[bg], names[colour], kind, position)
+        return Analysis(names[bg], names[colour], kind_of(mask), nearest_position(self.world, mask))
+
+
+def kind_of(mask: np.ndarray) -> str:
+    """A shape's kind from its pixels: a triangle widens from top to bottom, a square fills its bounding box."""
+    ys, xs = np.nonzero(mask)
+    h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+    fill = mask.sum() / float(h * w)
+    rows = mask[ys.min():ys.max() + 1].sum(1)
+    third = max(1, len(rows) // 3)
+    taper = rows[-third:].mean() / max(rows[:third].mean(), 1e-6)  # bottom width / top width
+    if taper > 2.0:
+        return "triangle"
+    if fill > 0.92:
+        return "square"
+    return "circle"
+
+
+def nearest_position(world: World, mask: np.ndarray) -> str:
+    """The world's named position nearest to the centroid of the mask's pixels."""
+    ys, xs = np.nonzero(mask)
+    cx, cy = xs.mean() + 0.5, ys.mean() + 0.5
+    return min(world.positions, key=lambda p: (world.positions[p][0] - cx) ** 2 + (world.positions[p][1] - cy) ** 2)
 
 
 def single_shape_captions(world: World, rng: np.random.Generator, n: int, mode: str):
