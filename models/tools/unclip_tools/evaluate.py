@@ -5,6 +5,7 @@ held-out captions, plus parameter counts, training time and per-image generation
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 from dataclasses import dataclass
@@ -53,11 +54,19 @@ class PixelAnalyser:
         return Analysis(names[bg], names[colour], kind_of(mask), nearest_position(self.world, mask))
 
 
-def kind_of(mask: np.ndarray) -> str:
-    """A shape's kind from its pixels: a triangle widens from top to bottom, a square fills its bounding box."""
+def kind_of(mask: np.ndarray, trim: float = 0.0) -> str:
+    """A shape's kind from its pixels: a triangle widens from top to bottom, a square fills its bounding box. With
+    trim > 0 the box for the fill leaves out outer rows and columns holding under that fraction of the fullest
+    one, so a stray edge pixel (noise, a blend read as the shape's colour) does not make a square look round."""
     ys, xs = np.nonzero(mask)
-    h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
-    fill = mask.sum() / float(h * w)
+    if trim > 0:
+        rows, cols = mask.sum(1), mask.sum(0)
+        kept_rows, kept_cols = np.nonzero(rows >= trim * rows.max())[0], np.nonzero(cols >= trim * cols.max())[0]
+        box = mask[kept_rows.min():kept_rows.max() + 1, kept_cols.min():kept_cols.max() + 1]
+        fill = box.sum() / float(box.size)
+    else:
+        h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+        fill = mask.sum() / float(h * w)
     rows = mask[ys.min():ys.max() + 1].sum(1)
     third = max(1, len(rows) // 3)
     taper = rows[-third:].mean() / max(rows[:third].mean(), 1e-6)  # bottom width / top width
@@ -73,6 +82,139 @@ def nearest_position(world: World, mask: np.ndarray) -> str:
     ys, xs = np.nonzero(mask)
     cx, cy = xs.mean() + 0.5, ys.mean() + 0.5
     return min(world.positions, key=lambda p: (world.positions[p][0] - cx) ** 2 + (world.positions[p][1] - cy) ** 2)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One object the ObjectAnalyser found: a connected component of one non-background palette colour."""
+    colour: str
+    kind: str
+    position: str
+    pixels: int
+
+
+@dataclass(frozen=True)
+class SceneAnalysis:
+    background: str
+    objects: tuple[Found, ...]
+
+
+def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """4-connected components of a boolean mask: (labels, count), labels 1..count, 0 off the mask. Each pixel
+    starts with its own number and takes its neighbours' smallest until nothing changes (no scipy needed)."""
+    h, w = mask.shape
+    big = h * w + 1
+    lab = np.where(mask, np.arange(1, h * w + 1).reshape(h, w), big)
+    while True:
+        nxt = lab.copy()
+        nxt[1:] = np.minimum(nxt[1:], lab[:-1])
+        nxt[:-1] = np.minimum(nxt[:-1], lab[1:])
+        nxt[:, 1:] = np.minimum(nxt[:, 1:], lab[:, :-1])
+        nxt[:, :-1] = np.minimum(nxt[:, :-1], lab[:, 1:])
+        nxt = np.where(mask, nxt, big)
+        if np.array_equal(nxt, lab):
+            break
+        lab = nxt
+    roots = np.unique(lab[mask])
+    out = np.zeros((h, w), np.int64)
+    out[mask] = np.searchsorted(roots, lab[mask]) + 1
+    return out, len(roots)
+
+
+class ObjectAnalyser:
+    """Reads an image of the world with any number of shapes, without any model. A pixel takes the nearest palette
+    colour when it lies within ``tolerance`` of it (else it is a blend of an edge, or noise, and is ignored); the
+    background is the most common colour of the border; every 4-connected component of another colour with at
+    least ``min_fraction`` of the smallest shape's area is an object, read with the single-shape analyser's kind
+    and position rules (the fill on a box trimmed of stray edge pixels). World v2 keeps two shapes min_gap apart, so on
+    rendered scenes each shape is one object."""
+
+    def __init__(self, world: World, tolerance: float | None = None, min_fraction: float = 0.3,
+                 trim: float = 0.25) -> None:
+        self.world, self.trim = world, trim
+        self.palette = world.palette()
+        d = np.sqrt(((self.palette[:, None] - self.palette[None]) ** 2).sum(-1))
+        # under half the smallest distance between two palette colours: a pixel can be near one colour only
+        self.tolerance = tolerance if tolerance is not None else 0.4 * float(d[d > 0].min())
+        smallest = min(world.sizes.values())
+        self.min_pixels = max(4, int(min_fraction * 1.75 * smallest * smallest))  # 1.75 r^2: a triangle's area
+
+    def labels(self, image: np.ndarray) -> np.ndarray:
+        """Palette index per pixel, -1 where no palette colour is within the tolerance."""
+        d = ((image[:, :, None, :].astype(np.float32) - self.palette[None, None]) ** 2).sum(-1)
+        lab = d.argmin(-1)
+        return np.where(d.min(-1) <= self.tolerance ** 2, lab, -1)
+
+    def analyse(self, image: np.ndarray) -> SceneAnalysis:
+        names = self.world.colour_names
+        lab = self.labels(image)
+        border = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+        border = border[border >= 0]
+        bg = int(np.bincount(border, minlength=len(names)).argmax()) if len(border) else 0
+        found = []
+        for colour in range(len(names)):
+            if colour == bg:
+                continue
+            comp, count = components(lab == colour)
+            for k in range(1, count + 1):
+                mask = comp == k
+                if mask.sum() >= self.min_pixels:
+                    found.append(Found(names[colour], kind_of(mask, self.trim), nearest_position(self.world, mask), int(mask.sum())))
+        found.sort(key=lambda f: -f.pixels)
+        return SceneAnalysis(names[bg], tuple(found))
+
+
+def match(wanted: tuple, found: tuple[Found, ...]) -> list[Found | None]:
+    """The found object for each named shape, the assignment agreeing most (colour before kind before position,
+    so a caption's colour decides which object is which; None where fewer objects were found than named)."""
+    pool = list(found) + [None] * len(wanted)
+
+    def agreement(w, f) -> int:
+        if f is None:
+            return 0
+        return 4 * (f.colour == w.colour) + 2 * (f.kind == w.kind) + (w.position is not None and f.position == w.position)
+    best = max(itertools.permutations(range(len(pool)), len(wanted)),
+               key=lambda p: sum(agreement(w, pool[i]) for w, i in zip(wanted, p)))
+    return [pool[i] for i in best]
+
+
+def score_objects(world: World, analyser: ObjectAnalyser, captions: list[str], images: np.ndarray) -> dict:
+    """Per named object: colour, kind, position (where the caption names one) of the object matched to it; per
+    image: background, object count equal to the shapes named; per two-object caption: "both objects right" (the
+    background, the count, and every named object's colour, kind and position where named)."""
+    hits = {k: 0 for k in ("colour", "kind", "position", "background", "count", "both objects right")}
+    objects = positioned = pairs = 0
+    for caption, image in zip(captions, images):
+        want = world.parse_caption(caption)
+        got = analyser.analyse(image)
+        background, count = got.background == want.background, len(got.objects) == len(want.shapes)
+        hits["background"] += background
+        hits["count"] += count
+        every = background and count
+        for w, f in zip(want.shapes, match(want.shapes, got.objects)):
+            c = f is not None and f.colour == w.colour
+            k = f is not None and f.kind == w.kind
+            hits["colour"] += c
+            hits["kind"] += k
+            objects += 1
+            ok = c and k
+            if w.position is not None:
+                positioned += 1
+                p = f is not None and f.position == w.position
+                hits["position"] += p
+                ok = ok and p
+            every = every and ok
+        if len(want.shapes) == 2:
+            pairs += 1
+            hits["both objects right"] += every
+    n = len(captions)
+
+    def share(hit: int, of: int) -> float:
+        return hit / of if of else float("nan")
+    return {"colour": share(hits["colour"], objects), "kind": share(hits["kind"], objects),
+            "position": share(hits["position"], positioned), "background": share(hits["background"], n),
+            "count": share(hits["count"], n), "both objects right": share(hits["both objects right"], pairs),
+            "n": n, "objects": objects, "positioned": positioned, "pairs": pairs}
 
 
 def single_shape_captions(world: World, rng: np.random.Generator, n: int, mode: str):
