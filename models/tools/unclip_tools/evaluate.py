@@ -275,7 +275,8 @@ def generate(bundle: Bundle, captions: list[str], seed: int, steps: int | None, 
     for i, caption in enumerate(captions):
         trace = run(bundle, Request("text", caption, 1, steps, guidance, scheduler), NamedNoise(seed + i))
         images.append(to_uint8(trace["image"])[0])
-        low.append(to_uint8(torch.nn.functional.interpolate(trace["low_res"], scale_factor=2.0, mode="nearest"))[0])
+        low.append(to_uint8(torch.nn.functional.interpolate(trace["low_res"], scale_factor=float(bundle.output // bundle.base),
+                                                            mode="nearest"))[0])
     return np.stack(images), np.stack(low), (time.perf_counter() - t0) / max(1, len(captions))
 
 
