@@ -314,6 +314,98 @@ def pct(x: float) -> str:
     return "n/a" if x != x else f"{100 * x:.1f}%"
 
 
+def bundle_sections(bundle: Bundle, seconds_per_image: float, threads: int) -> list[str]:
+    """EVAL.md's model, training and generation-time sections, from the manifest and the measured time."""
+    m = bundle.manifest
+    prov = m["provenance"]
+    training = prov.get("training") or {}
+    lines = [
+        "## Model",
+        "",
+        "| component | parameters | file size |",
+        "|---|---|---|",
+    ]
+    for name, comp in m["components"].items():
+        size = (bundle.folder / comp["file"]).stat().st_size
+        lines.append(f"| {name} | {comp.get('parameters', 0):,} | {size / 1e6:.1f} MB |")
+    lines += ["", "## Training", "", f"- Where: {prov.get('trained_on', 'unknown')}",
+              f"- Command: `{prov.get('command', '')}`", f"- Seed: {prov.get('seed')}, torch {training.get('torch', prov.get('torch'))}"]
+    if prov.get("export_command"):
+        lines.append(f"- Exported: `{prov['export_command']}`")
+    if prov.get("weights_from"):
+        lines.append(f"- Weights: {prov['weights_from']}")
+    for stage, info in (training.get("stages") or {}).items():
+        lines.append(f"- {stage}: {info['steps']} steps in {info['seconds'] / 60:.1f} min")
+    if training.get("total_seconds"):
+        lines.append(f"- Total: {training['total_seconds'] / 60:.1f} min")
+    lines += ["", "## Generation time", "",
+              f"{seconds_per_image:.2f} s per image (text to image, batch 1, Python reference "
+              f"pipeline over the TorchScript files, {threads} CPU threads, on a shared 2-core machine).", ""]
+    return lines
+
+
+def evaluate_objects(args: argparse.Namespace, bundle: Bundle, world: World) -> None:
+    """World v2 and later: every scene of a set (one or two shapes, as training sees them), scored per named
+    object by the ObjectAnalyser for the generated image, the decoder output and the rendered ground truth;
+    writes EVAL.md when both sets ran and nothing was overridden."""
+    analyser = ObjectAnalyser(world)
+    rng = np.random.default_rng(args.seed)
+    results = {}
+    for mode in ("train", "held_out"):
+        scenes = [world.sample_scene(rng, mode) for _ in range(args.n)]
+        captions = [world.caption(rng, s) for s in scenes]
+        if mode not in args.sets.split(","):
+            continue
+        images, low, per_image = generate(bundle, captions, args.seed, args.steps, args.guidance, args.scheduler)
+        results[mode] = {"truth": score_objects(world, analyser, captions, world.render(scenes)),
+                         "generated": score_objects(world, analyser, captions, images),
+                         "decoder": score_objects(world, analyser, captions, low), "seconds_per_image": per_image}
+        if args.sheet and mode == "train":
+            from PIL import Image
+            Image.fromarray(np.concatenate([np.concatenate(list(images[i:i + 10]), 1)
+                                            for i in range(0, len(images) - 9, 10)], 0)).save(args.sheet)
+        print(mode, json.dumps(results[mode]))
+    if args.no_write or args.set or set(results) != {"train", "held_out"}:
+        return
+    m = bundle.manifest
+    steps = args.steps or m["defaults"]["steps"]
+    guidance = args.guidance if args.guidance is not None else m["defaults"]["guidance"]
+    scheduler = args.scheduler or m["defaults"]["scheduler"]
+    r, big = bundle.base, bundle.output
+    lines = [
+        f"# Evaluation of `{m['name']}`",
+        "",
+        f"Written by `python -m unclip_tools evaluate` (seed {args.seed}, {args.n} captions per set as the world "
+        f"draws them, one or two shapes, one image per caption). Sampling: scheduler `{scheduler}`, decoder {steps} "
+        f"steps, guidance {guidance}; prior {m['stages']['prior']['steps']} steps, guidance "
+        f"{m['stages']['prior']['guidance']}; upsampler {upsampler_text(m['stages']['upsampler'])}.",
+        "",
+        "Object analyser: no model; a pixel takes the palette colour within the tolerance, the background is the "
+        "border's most common colour, every 4-connected component of another colour (at least 30 % of the smallest "
+        "shape's area) is an object with a kind (fill and taper) and a position (nearest to its centroid); objects are "
+        "matched to the caption's shapes colour first. Colour, kind and position (where the caption names one) are "
+        "counted per named object; count: as many objects as named; both objects right: a two-object caption with "
+        "the background, the count and every named attribute of both objects right.",
+        "",
+        "| set | images | objects | shape colour | background | shape kind | position | count | two-object captions "
+        "| both objects right |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for mode, label in (("train", "held-in"), ("held_out", "held-out")):
+        for src, what in (("generated", f"generated ({big} px, final)"),
+                          ("decoder", f"decoder output ({r} px, before the upsampler)"), ("truth", "rendered ground truth")):
+            x = results[mode][src]
+            lines.append(f"| {label}, {what} | {x['n']} | {x['objects']} | {pct(x['colour'])} | {pct(x['background'])} | "
+                         f"{pct(x['kind'])} | {pct(x['position'])} | {pct(x['count'])} | {x['pairs']} | "
+                         f"{pct(x['both objects right'])} |")
+    held_out = ", ".join("/".join(t) for t in m["provenance"].get("held_out", []))
+    lines += ["", f"Held-out colour/shape/background triples (never rendered in training; a held-out scene's first "
+                  f"shape has one): {held_out}.", ""]
+    lines += bundle_sections(bundle, results["train"]["seconds_per_image"], args.threads)
+    (bundle.folder / "EVAL.md").write_text("\n".join(lines))
+    print(f"wrote {bundle.folder / 'EVAL.md'}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="unclip_tools evaluate", description=__doc__)
     ap.add_argument("--bundle", type=Path, default=DEFAULT_OUT)
@@ -334,13 +426,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sheet", type=Path, help="write the generated held-in images as one PNG")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    bundle, world = Bundle(args.bundle), World()
+    bundle = Bundle(args.bundle)
+    # the world the bundle was trained on (its copy of world.json); v1 bundles hold the v1 file itself
+    world = World(bundle.folder / "world.json") if (bundle.folder / "world.json").is_file() else World()
     if args.prior_guidance is not None:
         bundle.manifest["stages"]["prior"]["guidance"] = args.prior_guidance
     if args.upsampler_steps is not None:
         bundle.manifest["stages"]["upsampler"]["steps"] = args.upsampler_steps
     for item in args.set:
         apply_override(bundle.manifest, item)
+    if int(world.definition.get("version", 1)) >= 2:
+        evaluate_objects(args, bundle, world)
+        return
     analyser, judge = PixelAnalyser(world), ClipJudge(bundle, world)
     rng = np.random.default_rng(args.seed)
     results = {}
@@ -395,26 +492,7 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"Held-out colour/shape/background triples (never rendered in training): {held_out}.",
         "",
-        "## Model",
-        "",
-        "| component | parameters | file size |",
-        "|---|---|---|",
     ]
-    for name, comp in m["components"].items():
-        size = (bundle.folder / comp["file"]).stat().st_size
-        lines.append(f"| {name} | {comp.get('parameters', 0):,} | {size / 1e6:.1f} MB |")
-    lines += ["", "## Training", "", f"- Where: {prov.get('trained_on', 'unknown')}",
-              f"- Command: `{prov.get('command', '')}`", f"- Seed: {prov.get('seed')}, torch {training.get('torch', prov.get('torch'))}"]
-    if prov.get("export_command"):
-        lines.append(f"- Exported: `{prov['export_command']}`")
-    if prov.get("weights_from"):
-        lines.append(f"- Weights: {prov['weights_from']}")
-    for stage, info in (training.get("stages") or {}).items():
-        lines.append(f"- {stage}: {info['steps']} steps in {info['seconds'] / 60:.1f} min")
-    if training.get("total_seconds"):
-        lines.append(f"- Total: {training['total_seconds'] / 60:.1f} min")
-    lines += ["", "## Generation time", "",
-              f"{results['train']['seconds_per_image']:.2f} s per image (text to image, batch 1, Python reference "
-              f"pipeline over the TorchScript files, {args.threads} CPU threads, on a shared 2-core machine).", ""]
+    lines += bundle_sections(bundle, results["train"]["seconds_per_image"], args.threads)
     (bundle.folder / "EVAL.md").write_text("\n".join(lines))
     print(f"wrote {bundle.folder / 'EVAL.md'}")
