@@ -31,3 +31,9 @@ def world():
 @pytest.fixture(scope="session")
 def bundle_dir() -> Path:
     return BUNDLE
+
+
+@pytest.fixture(scope="session")
+def world_v2():
+    from unclip_tools.world import World
+    return World.named("v2")

@@ -6,7 +6,7 @@ import sys
 
 COMMANDS = {
     "world": "world", "tokenizer": "tokenizer", "train": "train", "export": "export", "evaluate": "evaluate",
-    "fixtures": "fixtures", "reference": "reference", "install": "install",
+    "fixtures": "fixtures", "reference": "reference", "install": "install", "timing": "timing",
     "export-kandinsky22": "kandinsky22.export", "kandinsky22-checkpoints": "kandinsky22.checkpoints",
     "kandinsky22-cases": "kandinsky22.cases", "verify": "verify",
     "kandinsky22-realscale": "kandinsky22.realscale", "kandinsky22-fixtures": "kandinsky22.fixtures",

@@ -18,9 +18,9 @@ from torch import nn
 
 from .provenance import command_line
 from .diffusion import STEPS_OFFSET, TIMESTEP_SPACING, scheduler_config
-from .model import TinyConfig, TinyUnclip, parameter_count
+from .model import CONFIGS, WORLD_CONFIGS, TinyConfig, TinyUnclip, parameter_count
 from .tokenizer import BOS_ID, CONTEXT_LENGTH, EOS_ID, PAD_ID, write as write_tokenizer
-from .world import WORLD_FILE, World
+from .world import WORLD_FILE, WORLDS, World, world_file
 
 REQUIRED_TORCH = "2.7.1"
 TOLERANCE = 1e-5
@@ -153,9 +153,13 @@ def stage_settings(scheduler: str = "ddim", prior_guidance: float = 1.0, decoder
 
 
 def export_bundle(model: TinyUnclip, out: Path, provenance: dict, stages: dict | None = None,
-                  description: str | None = None, reuse: bool = False) -> dict:
+                  description: str | None = None, reuse: bool = False, world_path: Path = WORLD_FILE) -> dict:
+    """Writes the bundle; world_path is the world definition the model was trained on, copied as world.json."""
     require_torch()
     cfg = model.cfg
+    world = World(world_path)
+    if world.resolution != cfg.output_resolution:
+        raise ValueError(f"world {world_path} is {world.resolution} px, the model makes {cfg.output_resolution} px")
     out.mkdir(parents=True, exist_ok=True)
     spec = io_spec(cfg)
     comps, diffs = {}, {}
@@ -165,16 +169,17 @@ def export_bundle(model: TinyUnclip, out: Path, provenance: dict, stages: dict |
         comps[name] = {"file": path.name, "sha256": sha256(path), "inputs": spec[name][0], "outputs": spec[name][1],
                        "parameters": parameter_count(module)}
     write_tokenizer(out / "tokenizer.json")
-    shutil.copyfile(WORLD_FILE, out / "world.json")
-    world = World(WORLD_FILE)
+    if Path(world_path).resolve() != (out / "world.json").resolve():
+        shutil.copyfile(world_path, out / "world.json")
     stages = stages or stage_settings(latent_scale=math.sqrt(cfg.embedding_dim))
     manifest = {
         "format": 1,
         "name": BUNDLE_NAME,
         "kind": "tiny",
         "version": "1.0.0",
-        "description": description or ("A miniature unCLIP (CLIP, diffusion prior, 16 px decoder, 16->32 px upsampler) "
-                                       "trained by the project on the synthetic shapes world."),
+        "description": description or (f"A miniature unCLIP (CLIP, diffusion prior, {cfg.base_resolution} px decoder, "
+                                       f"{cfg.base_resolution}->{cfg.output_resolution} px upsampler) trained by the "
+                                       f"project on the synthetic shapes world."),
         "license": {"name": "Apache-2.0", "text": LICENSE_TEXT},
         "provenance": {**provenance, "torch": torch.__version__.split("+")[0], "world": "world.json",
                        "held_out": [list(t) for t in sorted(world.held_out)],
@@ -203,12 +208,22 @@ def load_checkpoint(path: Path) -> tuple[TinyUnclip, dict]:
     return model, ck["state"]
 
 
+def unet_channels(path: Path) -> tuple[int, int, int]:
+    """A traced decoder's or upsampler's UNet channels, read from its weights (the manifest does not name them)."""
+    if not path.is_file():
+        raise SystemExit(f"error: bundle {path.parent} has no {path.name}")
+    w = torch.jit.load(str(path), map_location="cpu").state_dict()
+    return tuple(int(w[f"unet.{name}.conv1.weight"].shape[0]) for name in ("down1", "down2", "mid1"))
+
+
 def load_bundle_model(folder: Path) -> TinyUnclip:
     """The eager model with the weights of a bundle's TorchScript files: torch.jit.load(...).state_dict() keeps
     the eager modules' parameter names (CLIP's logit scale, used only in training, keeps its initial value)."""
     manifest = json.loads((folder / "unclip.json").read_text())
     cfg = TinyConfig(embedding_dim=manifest["embedding_dim"], text_width=manifest.get("text_width", 64),
-                     base_resolution=manifest["resolution"]["base"], output_resolution=manifest["resolution"]["output"])
+                     base_resolution=manifest["resolution"]["base"], output_resolution=manifest["resolution"]["output"],
+                     decoder_channels=unet_channels(folder / manifest["components"]["decoder"]["file"]),
+                     upsampler_channels=unet_channels(folder / manifest["components"]["upsampler"]["file"]))
     model = TinyUnclip(cfg)
     for name, module in components(model).items():
         path = folder / manifest["components"][name]["file"]
@@ -228,6 +243,8 @@ def main(argv: list[str] | None = None) -> None:
                           "e.g. to change its sampling settings without the training checkpoint")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--world", choices=list(WORLDS), default="v1", help="with --random: the world of the bundle")
+    ap.add_argument("--config", choices=list(CONFIGS), help="with --random: the architecture (default: the world's)")
     ap.add_argument("--trained-on", default=None, help="where training ran, for the provenance")
     ap.add_argument("--scheduler", default="ddim", choices=["ddim", "ddpm", "dpmsolver++", "unclip"])
     ap.add_argument("--steps", type=int, default=25, help="decoder steps (the default the user sees)")
@@ -252,13 +269,15 @@ def main(argv: list[str] | None = None) -> None:
     command = command_line(["export", *(argv if argv is not None else sys.argv[1:])])
     if args.random:
         torch.manual_seed(args.seed)
-        model, training = TinyUnclip(TinyConfig()), {}
+        model, training = TinyUnclip(CONFIGS[args.config or WORLD_CONFIGS[args.world]]), {}
+        world_path = world_file(args.world)
         provenance = {"command": command, "seed": args.seed, "trained_on": "untrained (random initialisation)",
                       "training": None}
         description = "UNTRAINED placeholder: random weights with the tiny architecture, for engine development."
     elif args.from_bundle:
         source = json.loads((args.from_bundle / "unclip.json").read_text())
         model = load_bundle_model(args.from_bundle)
+        world_path = args.from_bundle / "world.json"
         old = source.get("provenance", {})
         keep = {k: v for k, v in old.items() if k not in ("torch", "world", "held_out", "created", "export_command")}
         provenance = {**keep, "export_command": command,
@@ -271,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args.checkpoint.is_file():
             raise SystemExit(f"error: checkpoint {args.checkpoint} not found; train first (python -m unclip_tools train)")
         model, training = load_checkpoint(args.checkpoint)
+        world_path = world_file(training.get("world", "v1"))
         provenance = {"command": training.get("command", ""), "export_command": command,
                       "seed": training.get("seed", args.seed),
                       "trained_on": args.trained_on or f"{training.get('device', 'cpu')}", "training": training}
@@ -278,6 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     stages = stage_settings(args.scheduler, args.prior_guidance, args.steps, args.guidance, args.prior_steps,
                             args.upsampler_steps, math.sqrt(model.cfg.embedding_dim), args.timestep_spacing,
                             args.steps_offset, args.upsampler_init, args.upsampler_strength)
-    manifest = export_bundle(model, args.out, provenance, stages, description, reuse=args.from_bundle is not None)
+    manifest = export_bundle(model, args.out, provenance, stages, description, reuse=args.from_bundle is not None,
+                             world_path=world_path)
     print(json.dumps(manifest["export_check"]))
     print(f"bundle written to {args.out}")

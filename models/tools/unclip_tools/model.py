@@ -1,7 +1,9 @@
 """The five networks of a ``tiny`` unCLIP bundle, with exactly the inputs and outputs of BUNDLE.md:
 a CLIP pair (causal text transformer with end-of-text pooling; small CNN image encoder), a diffusion prior
-(MLP predicting the clean image embedding in prior space), a 16 px decoder UNet (eps prediction, image-embedding
-and inpainting inputs) and a 16 -> 32 px diffusion upsampler UNet.
+(MLP predicting the clean image embedding in prior space), a decoder UNet at the base resolution (eps prediction,
+image-embedding and inpainting inputs) and a diffusion upsampler UNet to the output resolution. CONFIGS names the
+architectures: ``tiny-32`` (16 px decoder, 16 -> 32 px upsampler: the committed shapes-tiny) and ``tiny-64``
+(32 px decoder, 32 -> 64 px upsampler, for world v2).
 """
 from __future__ import annotations
 
@@ -30,6 +32,17 @@ class TinyConfig:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+# tiny-64: the decoder works at 32 px, four times the pixels of tiny-32's 16, so its channels are narrower (and the
+# 64 px upsampler's too) to keep a text-to-image run within twice tiny-32's time on a CPU (models/README.md)
+CONFIGS = {
+    "tiny-32": TinyConfig(),
+    "tiny-64": TinyConfig(base_resolution=32, output_resolution=64, decoder_channels=(32, 64, 96),
+                          upsampler_channels=(16, 32, 48)),
+}
+# the architecture a world is trained with unless the train command names another
+WORLD_CONFIGS = {"v1": "tiny-32", "v2": "tiny-64"}
 
 
 def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:

@@ -20,24 +20,29 @@ import torch.nn.functional as F
 
 from .provenance import command_line
 from .diffusion import add_noise, alphas_cumprod, TRAIN_TIMESTEPS
-from .model import TinyConfig, TinyUnclip, parameter_count
+from .model import CONFIGS, WORLD_CONFIGS, TinyConfig, TinyUnclip, parameter_count
 from .tokenizer import build as build_tokenizer, encode
-from .world import World, to_model_range
+from .world import WORLDS, World
 
 RUNS = Path(__file__).resolve().parents[2] / "runs"
 STAGES = ("clip", "prior", "decoder", "upsampler")
 
 
 class Pool:
-    """A pre-rendered training set (held-out triples excluded), so a step costs no rendering."""
+    """A pre-rendered training set (held-out triples excluded), so a step costs no rendering. Kept as uint8 and
+    scaled to [-1, 1] per batch (the same float32 arithmetic as world.to_model_range): 60000 scenes of 64 px
+    would take 2.9 GB as floats."""
 
     def __init__(self, world: World, size: int, seed: int) -> None:
         rng = np.random.default_rng(seed)
         images, captions, _ = world.batch(rng, size, "train")
-        self.images = torch.from_numpy(to_model_range(images))
+        self.pixels = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
         tok = build_tokenizer()
         self.ids = torch.tensor(encode(tok, captions), dtype=torch.int64)
         self.captions = captions
+
+    def images(self, index: torch.Tensor | slice) -> torch.Tensor:
+        return self.pixels[index].to(torch.float32) / 127.5 - 1.0
 
     def __len__(self) -> int:
         return len(self.captions)
@@ -48,13 +53,14 @@ def random_masks(gen: torch.Generator, b: int, res: int) -> torch.Tensor:
     yy, xx = torch.meshgrid(torch.arange(res, dtype=torch.float32) + 0.5, torch.arange(res, dtype=torch.float32) + 0.5,
                             indexing="ij")
     u = torch.rand(b, 8, generator=gen)
-    cx, cy = 4 + u[:, 0:1, None] * (res - 8), 4 + u[:, 1:2, None] * (res - 8)
-    rx, ry = 3 + u[:, 2:3, None] * res / 3, 3 + u[:, 3:4, None] * res / 3
+    s = res / 32  # margins and blob offsets were chosen at 32 px; they scale with the image (1.0 there)
+    cx, cy = 4 * s + u[:, 0:1, None] * (res - 8 * s), 4 * s + u[:, 1:2, None] * (res - 8 * s)
+    rx, ry = 3 * s + u[:, 2:3, None] * res / 3, 3 * s + u[:, 3:4, None] * res / 3
     rect = ((xx - cx).abs() <= rx) & ((yy - cy).abs() <= ry)
     ellipse = ((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2 <= 1
     blob = ellipse.clone()
     for k in range(2):
-        ox, oy = (u[:, 4 + 2 * k:5 + 2 * k, None] - 0.5) * 12, (u[:, 5 + 2 * k:6 + 2 * k, None] - 0.5) * 12
+        ox, oy = (u[:, 4 + 2 * k:5 + 2 * k, None] - 0.5) * 12 * s, (u[:, 5 + 2 * k:6 + 2 * k, None] - 0.5) * 12 * s
         blob |= ((xx - cx - ox) / (rx * 0.7)) ** 2 + ((yy - cy - oy) / (ry * 0.7)) ** 2 <= 1
     kind = torch.randint(0, 3, (b, 1, 1), generator=gen)
     m = torch.where(kind == 0, rect, torch.where(kind == 1, ellipse, blob))
@@ -80,14 +86,23 @@ class Trainer:
         self.device = torch.device(args.device)
         torch.manual_seed(args.seed)
         self.gen = torch.Generator().manual_seed(args.seed)
-        self.world = World()
+        self.world = World.named(args.world)
+        config = args.config or WORLD_CONFIGS[args.world]
+        cfg = CONFIGS[config]
+        if cfg.output_resolution != self.world.resolution:
+            raise SystemExit(f"error: architecture {config} makes {cfg.output_resolution} px images, world "
+                             f"{args.world} is {self.world.resolution} px")
+        self.factor = cfg.output_resolution // cfg.base_resolution
         self.run_dir = RUNS / args.run
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.model = TinyUnclip(TinyConfig()).to(self.device)
+        self.model = TinyUnclip(cfg).to(self.device)
         self.state = {"stages": {}, "command": command_line(sys.argv[1:]), "seed": args.seed, "device": args.device,
-                      "torch": torch.__version__}
+                      "torch": torch.__version__, "world": args.world, "architecture": config}
         if args.resume:
             ck = torch.load(args.resume, map_location=self.device, weights_only=False)
+            saved = TinyConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ck["config"].items()})
+            if saved != cfg:
+                raise SystemExit(f"error: {args.resume} holds another architecture than {config}")
             self.model.load_state_dict(ck["model"])
             self.state["stages"] = ck["state"]["stages"]
             self.state["resumed_from"] = {"command": ck["state"].get("command"), "stages": copy.deepcopy(ck["state"]["stages"]),
@@ -117,7 +132,7 @@ class Trainer:
         if self.embeds is None:
             enc = self.model.clip.image.eval()
             with torch.no_grad():
-                self.embeds = torch.cat([enc(self.pool.images[i:i + 1024].to(self.device))
+                self.embeds = torch.cat([enc(self.pool.images(slice(i, i + 1024)).to(self.device))
                                          for i in range(0, len(self.pool), 1024)])
         return self.embeds
 
@@ -167,7 +182,7 @@ class Trainer:
         def loss_fn() -> torch.Tensor:
             i = self.batch_index(b)
             te, _ = clip.text(self.pool.ids[i].to(self.device))
-            ie = clip.image(self.pool.images[i].to(self.device))
+            ie = clip.image(self.pool.images(i).to(self.device))
             logits = clip.logit_scale.clamp(max=math.log(100)).exp() * te @ ie.T
             # captions may match several images of the batch: every matching pair counts as positive
             same = (self.pool.ids[i][:, None, :] == self.pool.ids[i][None, :, :]).all(-1).float().to(self.device)
@@ -205,12 +220,12 @@ class Trainer:
 
         def loss_fn() -> torch.Tensor:
             i = self.batch_index(b)
-            img = self.pool.images[i]
+            img = self.pool.images(i)
             mask = random_masks(self.gen, b, img.shape[-1])
             full = torch.rand(b, generator=self.gen) < 0.5
             mask = torch.where(full[:, None, None, None], 1.0, mask)
             ie = torch.where((torch.rand(b, generator=self.gen) < 0.1)[:, None], 0.0, embeds[i])
-            x0 = F.avg_pool2d(img, 2)
+            x0 = F.avg_pool2d(img, self.factor)
             t = torch.randint(0, TRAIN_TIMESTEPS, (b,), generator=self.gen)
             noise = torch.randn(x0.shape, generator=self.gen)
             d = self.device
@@ -226,9 +241,9 @@ class Trainer:
 
         def loss_fn() -> torch.Tensor:
             i = self.batch_index(b)
-            x0 = self.pool.images[i]
+            x0 = self.pool.images(i)
             # the decoder's output is never exact: train on slightly noisy low-res inputs
-            low = F.avg_pool2d(x0, 2)
+            low = F.avg_pool2d(x0, self.factor)
             low = low + torch.randn(low.shape, generator=self.gen) * 0.05 * torch.rand(b, 1, 1, 1, generator=self.gen)
             t = torch.randint(0, TRAIN_TIMESTEPS, (b,), generator=self.gen)
             noise = torch.randn(x0.shape, generator=self.gen)
@@ -242,6 +257,10 @@ class Trainer:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="unclip_tools train", description=__doc__)
     ap.add_argument("--run", default="shapes-tiny", help="folder under models/runs/")
+    ap.add_argument("--world", default="v1", choices=list(WORLDS), help="world definition (v2: 64 px, two shapes)")
+    ap.add_argument("--config", choices=list(CONFIGS),
+                    help="architecture (default: the world's, " + ", ".join(f"{w}: {c}" for w, c in WORLD_CONFIGS.items())
+                         + ")")
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)

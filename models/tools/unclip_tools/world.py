@@ -1,8 +1,10 @@
 """The synthetic "shapes" world: seeded scenes of coloured shapes on plain backgrounds, their captions,
 vectorised rendering, and the caption parser that tells what a caption asks for.
 
-The world definition (palette, shapes, sizes, positions, held-out triples) lives in ``world.json`` beside
-this module, and is copied into every bundle so the Java side reads the same vocabulary.
+A world definition (palette, shapes, sizes, positions, layout rules, held-out triples) is a JSON file beside
+this module, copied into every bundle so the Java side reads the same vocabulary: ``world.json`` (v1, 32 px, the
+committed ``shapes-tiny``) and ``world-v2.json`` (v2, 64 px, half the scenes with two shapes that never touch).
+Keys that v1 lacks default to v1's behaviour, so v1 scenes stay the same draw for draw.
 """
 from __future__ import annotations
 
@@ -15,7 +17,16 @@ from pathlib import Path
 import numpy as np
 
 WORLD_FILE = Path(__file__).with_name("world.json")
+WORLDS = {"v1": WORLD_FILE, "v2": Path(__file__).with_name("world-v2.json")}
 SUPERSAMPLE = 2
+PLACEMENT_TRIES = 1000
+
+
+def world_file(name: str) -> Path:
+    """The definition file of a named world ("v1", "v2")."""
+    if name not in WORLDS:
+        raise ValueError(f"unknown world {name!r}; known worlds: {', '.join(WORLDS)}")
+    return WORLDS[name]
 
 
 class CaptionError(ValueError):
@@ -58,6 +69,10 @@ class CaptionMeaning:
 class World:
     """The world of ``world.json``: sampling scenes, captioning, rendering and parsing captions."""
 
+    @classmethod
+    def named(cls, name: str) -> "World":
+        return cls(world_file(name))
+
     def __init__(self, path: Path = WORLD_FILE) -> None:
         self.definition = json.loads(Path(path).read_text())
         d = self.definition
@@ -69,6 +84,13 @@ class World:
         self.positions: dict[str, tuple[float, float]] = {k: tuple(v) for k, v in d["positions"].items()}
         self.jitter = float(d["position_jitter"])
         self.two_shape_probability = float(d["two_shape_probability"])
+        # layout rules of v2; their defaults are v1's (two small shapes, anywhere, colours may repeat)
+        self.two_shape_sizes: list[str] | None = d.get("two_shape_sizes", ["small"])
+        self.distinct_colours = bool(d.get("distinct_colours", False))
+        self.min_gap: float | None = None if d.get("min_gap") is None else float(d["min_gap"])
+        self.held_out_two_shapes = bool(d.get("held_out_two_shapes", False))
+        self.say_size_probability = float(d.get("say_size_probability", 0.6))
+        self.say_position_probability = float(d.get("say_position_probability", 0.6))
         self.held_out: set[tuple[str, str, str]] = {tuple(t) for t in d["held_out"]}
         for c, k, b in self.held_out:
             if c not in self.colours or b not in self.colours or k not in self.kinds:
@@ -88,11 +110,13 @@ class World:
         return Shape(triple[0], triple[1], size or sizes[rng.integers(len(sizes))], position)
 
     def sample_scene(self, rng: np.random.Generator, mode: str = "train") -> Scene:
-        """mode 'train': never a held-out triple; 'held_out': one shape with a held-out triple."""
+        """mode 'train': never a held-out triple; 'held_out': the (first) shape has a held-out triple."""
         positions = list(self.positions)
         if mode == "held_out":
             triples = sorted(self.held_out)
             triple = triples[rng.integers(len(triples))]
+            if self.held_out_two_shapes and rng.random() < self.two_shape_probability:
+                return self._two_shapes(rng, triple, self.held_in_triples())
             shape = self._shape(rng, triple, None, positions[rng.integers(len(positions))])
             return self._with_offsets(rng, Scene(triple[2], (shape,)))
         if mode != "train":
@@ -102,13 +126,49 @@ class World:
         if rng.random() >= self.two_shape_probability:
             shape = self._shape(rng, first, None, positions[rng.integers(len(positions))])
             return self._with_offsets(rng, Scene(first[2], (shape,)))
+        return self._two_shapes(rng, first, allowed)
+
+    def _two_shapes(self, rng: np.random.Generator, first: tuple[str, str, str],
+                    allowed: list[tuple[str, str, str]]) -> Scene:
+        """The first shape's triple and a second of the same background; with min_gap, positions, sizes and
+        jitter are drawn again until the two shapes keep that gap (so each stays one connected component)."""
         bg = first[2]
-        same_bg = [t for t in allowed if t[2] == bg]
+        same_bg = [t for t in allowed if t[2] == bg and not (self.distinct_colours and t[0] == first[0])]
         second = same_bg[rng.integers(len(same_bg))]
-        p = rng.permutation(len(positions))[:2]
-        shapes = (self._shape(rng, first, "small", positions[p[0]]),
-                  self._shape(rng, second, "small", positions[p[1]]))
-        return self._with_offsets(rng, Scene(bg, shapes))
+        positions = list(self.positions)
+        sizes = self.two_shape_sizes
+        for _ in range(PLACEMENT_TRIES):
+            p = rng.permutation(len(positions))[:2]
+            # None: each shape draws its own size in _shape; one listed size (v1: small) draws nothing
+            size = [None, None] if sizes is None else [sizes[0] if len(sizes) == 1 else sizes[rng.integers(len(sizes))]
+                                                       for _ in range(2)]
+            shapes = (self._shape(rng, first, size[0], positions[p[0]]),
+                      self._shape(rng, second, size[1], positions[p[1]]))
+            scene = self._with_offsets(rng, Scene(bg, shapes))
+            if self.min_gap is None or self.gap(scene) >= self.min_gap:
+                return scene
+        raise RuntimeError(f"no placement of two shapes keeps min_gap {self.min_gap} in {PLACEMENT_TRIES} tries; "
+                           f"the world's sizes or positions leave no room")
+
+    def box(self, shape: Shape, offset: tuple[float, float]) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) in pixels: the bounding box of the shape as render() draws it."""
+        x, y = self.positions[shape.position]
+        cx, cy, r = x + offset[0], y + offset[1], self.sizes[shape.size]
+        if shape.kind == "square":
+            return cx - 0.85 * r, cy - 0.85 * r, cx + 0.85 * r, cy + 0.85 * r
+        if shape.kind == "triangle":
+            return cx - r, cy - r, cx + r, cy + 0.75 * r
+        return cx - r, cy - r, cx + r, cy + r
+
+    def gap(self, scene: Scene) -> float:
+        """Smallest distance along x or y between the bounding boxes of any two shapes (negative: they overlap)."""
+        boxes = [self.box(s, o) for s, o in zip(scene.shapes, scene.offsets)]
+        worst = float("inf")
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                worst = min(worst, max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3]))
+        return worst
 
     def _with_offsets(self, rng: np.random.Generator, scene: Scene) -> Scene:
         offsets = tuple((float(rng.uniform(-self.jitter, self.jitter)), float(rng.uniform(-self.jitter, self.jitter)))
@@ -116,26 +176,25 @@ class World:
         return Scene(scene.background, scene.shapes, offsets)
 
     # ---- captions -----------------------------------------------------------------------------------
+    TEMPLATES = ("{what} on a {bg} background", "{bg} background with {what}", "on a {bg} background, {what}",
+                 "{what} against a {bg} background", "a {bg} background showing {what}")
+
     def caption(self, rng: np.random.Generator, scene: Scene) -> str:
         """One of several phrasings; size and position are each mentioned or left out at random."""
-        say_size = rng.random() < 0.6
-        say_pos = rng.random() < 0.6
+        say_size = rng.random() < self.say_size_probability
+        say_pos = rng.random() < self.say_position_probability
+        return self.describe(scene, say_size, say_pos, int(rng.integers(len(self.TEMPLATES))))
+
+    def describe(self, scene: Scene, say_size: bool, say_position: bool, template: int = 0) -> str:
+        """The caption of a scene in one phrasing (an index into TEMPLATES): every shape as "a [size] colour kind
+        [in the position]", joined by "and", the grammar parse_caption reads back."""
         descs = []
         for s in scene.shapes:
             words = ["a"] + ([s.size] if say_size else []) + [s.colour, s.kind]
-            if say_pos:
+            if say_position:
                 words += ["in", "the", s.position]
             descs.append(" ".join(words))
-        what = " and ".join(descs)
-        bg = scene.background
-        templates = [
-            f"{what} on a {bg} background",
-            f"{bg} background with {what}",
-            f"on a {bg} background, {what}",
-            f"{what} against a {bg} background",
-            f"a {bg} background showing {what}",
-        ]
-        return templates[rng.integers(len(templates))]
+        return self.TEMPLATES[template].format(what=" and ".join(descs), bg=scene.background)
 
     def parse_caption(self, text: str) -> CaptionMeaning:
         """What a caption asks for. Raises CaptionError naming the unknown word and the known ones."""
@@ -220,9 +279,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--mode", default="train", choices=["train", "held_out"])
+    ap.add_argument("--world", default="v1", choices=list(WORLDS))
     ap.add_argument("--out", type=Path, help="write a contact sheet PNG here")
     args = ap.parse_args(argv)
-    world = World()
+    world = World.named(args.world)
     images, captions, _ = world.batch(np.random.default_rng(args.seed), args.n, args.mode)
     for c in captions:
         print(c)
