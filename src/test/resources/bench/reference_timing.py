@@ -6,22 +6,18 @@ Run by sc.fiji.unclip.bench.EngineBenchmark with the project's venv, once with t
 once with as many as the Java engine uses (and its OMP_WAIT_POLICY, from the environment).
 """
 import resource
+import statistics
 import sys
-import time
 
 import torch
 
-from unclip_tools.reference import Bundle, NamedNoise, Request, run
+from unclip_tools.reference import Bundle
+from unclip_tools.timing import measure
 
 bundle_dir, prompt, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if len(sys.argv) > 4:
     torch.set_num_threads(int(sys.argv[4]))
-bundle = Bundle(bundle_dir)
-for seed in range(5):  # warm-up (TorchScript profiling runs)
-    run(bundle, Request("text", prompt, 1), NamedNoise(seed))
-start = time.perf_counter()
-for seed in range(repeats):
-    run(bundle, Request("text", prompt, 1), NamedNoise(seed))
-seconds = (time.perf_counter() - start) / repeats
+# 5 warm-up images: TorchScript's profiling runs
+seconds = statistics.mean(measure([Bundle(bundle_dir)], repeats, prompt, warmup=5)[0])
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 print(f"python_seconds_per_image {seconds:.4f} threads {torch.get_num_threads()} peak_rss_mib {rss:.0f}")
