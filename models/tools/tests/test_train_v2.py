@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from unclip_tools import evaluate, export, train
+from unclip_tools.model import CONFIGS, TinyUnclip
 from unclip_tools.reference import Bundle, NamedNoise, Request, run
 from unclip_tools.world import world_file
 
@@ -38,8 +39,26 @@ def test_a_v2_bundle_loads_back_with_its_architecture_read_from_the_weights(tmp_
     export.main(["--random", "--world", "v2", "--out", str(tmp_path)])
     model = export.load_bundle_model(tmp_path)
     assert model.cfg.decoder_channels == (32, 64, 96) and model.cfg.upsampler_channels == (16, 32, 48)
+    assert model.cfg.decoder_spatial == 8
     saved = torch.jit.load(str(tmp_path / "decoder.pt")).state_dict()
     assert all(torch.equal(saved[k], v) for k, v in model.decoder.state_dict().items())
+
+
+def test_the_v2_decoder_places_what_its_embedding_says_through_a_spatial_map_and_v1_keeps_its_weights():
+    """tiny-64's decoder adds a projection of the image embedding, one value per bottleneck pixel, so that where a
+    shape goes can depend on the embedding; tiny-32 (the v1 bundle's architecture) has no such weights."""
+    v2 = TinyUnclip(CONFIGS["tiny-64"]).decoder
+    assert v2.unet.spatial.out_features == 64 * 8 * 8
+    torch.nn.init.normal_(v2.unet.spatial.weight)
+    x, t = torch.zeros(2, 3, 32, 32), torch.tensor([500, 500])
+    embeds = torch.nn.functional.normalize(torch.randn(2, 64), dim=-1)
+    with torch.no_grad():
+        h = v2.unet.spatial(embeds).reshape(2, 64, 8, 8)
+    # two embeddings give maps that differ from place to place, not just by a per-channel constant
+    assert (h[0] - h[1]).std(dim=(1, 2)).min() > 0
+    out = v2(x, t, embeds, torch.zeros(2, 3, 64, 64), torch.ones(2, 1, 64, 64))
+    assert out.shape == (2, 3, 32, 32)
+    assert not any("spatial" in k for k in TinyUnclip(CONFIGS["tiny-32"]).state_dict())
 
 
 def test_an_architecture_of_another_resolution_than_the_world_is_refused(tmp_path, monkeypatch):

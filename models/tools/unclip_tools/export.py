@@ -208,22 +208,33 @@ def load_checkpoint(path: Path) -> tuple[TinyUnclip, dict]:
     return model, ck["state"]
 
 
-def unet_channels(path: Path) -> tuple[int, int, int]:
-    """A traced decoder's or upsampler's UNet channels, read from its weights (the manifest does not name them)."""
+def unet_weights(path: Path) -> dict[str, torch.Tensor]:
     if not path.is_file():
         raise SystemExit(f"error: bundle {path.parent} has no {path.name}")
-    w = torch.jit.load(str(path), map_location="cpu").state_dict()
-    return tuple(int(w[f"unet.{name}.conv1.weight"].shape[0]) for name in ("down1", "down2", "mid1"))
+    return torch.jit.load(str(path), map_location="cpu").state_dict()
+
+
+def unet_channels(weights: dict[str, torch.Tensor]) -> tuple[int, int, int]:
+    """A traced decoder's or upsampler's UNet channels, read from its weights (the manifest does not name them)."""
+    return tuple(int(weights[f"unet.{name}.conv1.weight"].shape[0]) for name in ("down1", "down2", "mid1"))
+
+
+def spatial_side(weights: dict[str, torch.Tensor]) -> int:
+    """The side of a UNet's spatial conditioning map (0: none), from the size of its projection."""
+    if "unet.spatial.bias" not in weights:
+        return 0
+    return math.isqrt(weights["unet.spatial.bias"].numel() // unet_channels(weights)[1])
 
 
 def load_bundle_model(folder: Path) -> TinyUnclip:
     """The eager model with the weights of a bundle's TorchScript files: torch.jit.load(...).state_dict() keeps
     the eager modules' parameter names (CLIP's logit scale, used only in training, keeps its initial value)."""
     manifest = json.loads((folder / "unclip.json").read_text())
+    decoder = unet_weights(folder / manifest["components"]["decoder"]["file"])
     cfg = TinyConfig(embedding_dim=manifest["embedding_dim"], text_width=manifest.get("text_width", 64),
                      base_resolution=manifest["resolution"]["base"], output_resolution=manifest["resolution"]["output"],
-                     decoder_channels=unet_channels(folder / manifest["components"]["decoder"]["file"]),
-                     upsampler_channels=unet_channels(folder / manifest["components"]["upsampler"]["file"]))
+                     decoder_channels=unet_channels(decoder), decoder_spatial=spatial_side(decoder),
+                     upsampler_channels=unet_channels(unet_weights(folder / manifest["components"]["upsampler"]["file"])))
     model = TinyUnclip(cfg)
     for name, module in components(model).items():
         path = folder / manifest["components"][name]["file"]

@@ -29,6 +29,8 @@ class TinyConfig:
     prior_blocks: int = 3
     decoder_channels: tuple[int, int, int] = (64, 96, 128)
     upsampler_channels: tuple[int, int, int] = (32, 48, 64)
+    # side of the decoder's spatial conditioning map (0: none, the image embedding only scales and shifts channels)
+    decoder_spatial: int = 0
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -39,7 +41,7 @@ class TinyConfig:
 CONFIGS = {
     "tiny-32": TinyConfig(),
     "tiny-64": TinyConfig(base_resolution=32, output_resolution=64, decoder_channels=(32, 64, 96),
-                          upsampler_channels=(16, 32, 48)),
+                          upsampler_channels=(16, 32, 48), decoder_spatial=8),
 }
 # the architecture a world is trained with unless the train command names another
 WORLD_CONFIGS = {"v1": "tiny-32", "v2": "tiny-64"}
@@ -176,9 +178,13 @@ class ResBlock(nn.Module):
 
 
 class UNet(nn.Module):
-    """Three-level UNet conditioned on a timestep and an image embedding (eps prediction)."""
+    """Three-level UNet conditioned on a timestep and an image embedding (eps prediction).
 
-    def __init__(self, cin: int, channels: tuple[int, int, int], embedding_dim: int) -> None:
+    With ``spatial`` > 0 the embedding is also projected to a [c2, spatial, spatial] map added at the bottleneck's
+    input: scale and shift alone are the same at every pixel, so a UNet conditioned only by them has no direct way
+    to put a shape where the embedding says (shapes-tiny v1 placed them at chance)."""
+
+    def __init__(self, cin: int, channels: tuple[int, int, int], embedding_dim: int, spatial: int = 0) -> None:
         super().__init__()
         c1, c2, c3 = channels
         e = 4 * c1
@@ -194,12 +200,20 @@ class UNet(nn.Module):
         self.up2 = ResBlock(c3 + c2, c2, e)
         self.up1 = ResBlock(c2 + c1, c1, e)
         self.out = nn.Sequential(nn.GroupNorm(8, c1), nn.SiLU(), nn.Conv2d(c1, 3, 3, padding=1))
+        self.spatial_shape = (c2, spatial, spatial)
+        self.spatial = nn.Linear(embedding_dim, c2 * spatial * spatial) if spatial > 0 else None
+        if self.spatial is not None:
+            nn.init.zeros_(self.spatial.weight)
+            nn.init.zeros_(self.spatial.bias)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, image_embed: torch.Tensor) -> torch.Tensor:
         emb = self.emb(torch.cat([timestep_embedding(t, self.t_dim), image_embed], dim=1))
         h1 = self.down1(self.conv_in(x), emb)
         h2 = self.down2(self.pool1(h1), emb)
-        h = self.mid2(self.mid1(self.pool2(h2), emb), emb)
+        h = self.pool2(h2)
+        if self.spatial is not None:
+            h = h + self.spatial(image_embed).reshape(-1, *self.spatial_shape)
+        h = self.mid2(self.mid1(h, emb), emb)
         h = F.interpolate(h, scale_factor=2.0, mode="nearest")
         h = self.up2(torch.cat([h, h2], dim=1), emb)
         h = F.interpolate(h, scale_factor=2.0, mode="nearest")
@@ -213,7 +227,9 @@ class Decoder(nn.Module):
     def __init__(self, cfg: TinyConfig) -> None:
         super().__init__()
         self.factor = cfg.output_resolution // cfg.base_resolution
-        self.unet = UNet(7, cfg.decoder_channels, cfg.embedding_dim)
+        if cfg.decoder_spatial not in (0, cfg.base_resolution // 4):
+            raise ValueError(f"decoder_spatial must be 0 or the bottleneck side {cfg.base_resolution // 4}")
+        self.unet = UNet(7, cfg.decoder_channels, cfg.embedding_dim, cfg.decoder_spatial)
 
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, image_embed: torch.Tensor, masked_image: torch.Tensor,
                 mask: torch.Tensor) -> torch.Tensor:
