@@ -16,7 +16,7 @@ def test_v2_training_exports_a_32_to_64_px_tiny_bundle_that_makes_64_px_images(t
     train.main(["--run", "smoke", "--world", "v2", "--pool", "64", *[a for s in steps for a in (s, "1")]])
     checkpoint = tmp_path / "runs" / "smoke" / "checkpoint.pt"
     state = torch.load(checkpoint, weights_only=False)["state"]
-    assert state["world"] == "v2" and state["architecture"] == "tiny-64"
+    assert state["world"] == "v2" and state["architecture"] == "tiny-64" and state["decoder_weighting"] == "high-noise"
     out = tmp_path / "bundle"
     export.main(["--checkpoint", str(checkpoint), "--out", str(out)])
     manifest = json.loads((out / "unclip.json").read_text())
@@ -65,3 +65,22 @@ def test_an_architecture_of_another_resolution_than_the_world_is_refused(tmp_pat
     monkeypatch.setattr(train, "RUNS", tmp_path / "runs")
     with pytest.raises(SystemExit, match="tiny-64 makes 64 px images, world v1 is 32 px"):
         train.main(["--run", "x", "--world", "v1", "--config", "tiny-64", "--pool", "8"])
+
+
+def test_the_v2_decoder_trains_on_high_noise_more_and_v1_keeps_its_uniform_recipe(tmp_path, monkeypatch):
+    """At 32 px x_t shows the colours up to high t, so v2 draws half the batch from the top 15 % of t and weights the
+    loss by 1/SNR within [1, 20]; v1's default stays the one its bundle was trained with."""
+    trainer = train.Trainer.__new__(train.Trainer)
+    trainer.gen = torch.Generator().manual_seed(0)
+    trainer.ac = train.alphas_cumprod()
+    trainer.args = train.argparse.Namespace(decoder_weighting="high-noise")
+    t, w = trainer.decoder_timesteps(1000)
+    assert (t[:500] >= 850).all() and t[500:].float().mean() < 650
+    assert w.min() >= 1.0 and w.max() <= 20.0 and w[:500].mean() > 15 and w[500:].mean() < w[:500].mean()
+    trainer.args = train.argparse.Namespace(decoder_weighting="uniform")
+    t, w = trainer.decoder_timesteps(1000)
+    assert (w == 1).all() and t.float().mean() < 650
+    monkeypatch.setattr(train, "RUNS", tmp_path / "runs")
+    train.main(["--run", "v1", "--world", "v1", "--pool", "16", "--stages", "decoder", "--decoder-steps", "1"])
+    state = torch.load(tmp_path / "runs" / "v1" / "checkpoint.pt", weights_only=False)["state"]
+    assert state["decoder_weighting"] == "uniform"

@@ -97,7 +97,8 @@ class Trainer:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.model = TinyUnclip(cfg).to(self.device)
         self.state = {"stages": {}, "command": command_line(sys.argv[1:]), "seed": args.seed, "device": args.device,
-                      "torch": torch.__version__, "world": args.world, "architecture": config}
+                      "torch": torch.__version__, "world": args.world, "architecture": config,
+                      "decoder_weighting": args.decoder_weighting}
         if args.resume:
             ck = torch.load(args.resume, map_location=self.device, weights_only=False)
             saved = TinyConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ck["config"].items()})
@@ -213,6 +214,21 @@ class Trainer:
 
         self.loop("prior", prior, loss_fn, steps, minutes, 1e-3, ema)
 
+    def decoder_timesteps(self, b: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Training timesteps and loss weights of the decoder. ``uniform``: every t alike, plain eps MSE (v1).
+        ``high-noise``: half the batch from the top 15 % of t, and the eps MSE weighted by 1/SNR clamped to
+        [1, 20] (an x0 error, bounded). Why: at 32 px a noisy image still shows its background colour (pooled over
+        1024 pixels) up to t ~ 950, so under uniform eps loss a decoder learns to read colours from x_t and never
+        from the embedding; sampling starts from pure noise, where only the embedding knows them (measured: after
+        5000 steps, predictions with and without the embedding erred alike at every t)."""
+        t = torch.randint(0, TRAIN_TIMESTEPS, (b,), generator=self.gen)
+        if self.args.decoder_weighting == "uniform":
+            return t, torch.ones(b)
+        high = torch.randint(int(0.85 * TRAIN_TIMESTEPS), TRAIN_TIMESTEPS, (b,), generator=self.gen)
+        t = torch.where(torch.arange(b) < b // 2, high, t)
+        a = self.ac.cpu()[t]
+        return t, ((1 - a) / a).clamp(1.0, 20.0)
+
     def train_decoder(self, steps: int, minutes: float) -> None:
         dec, b = self.model.decoder, 64
         embeds = self.image_embeds()
@@ -226,11 +242,11 @@ class Trainer:
             mask = torch.where(full[:, None, None, None], 1.0, mask)
             ie = torch.where((torch.rand(b, generator=self.gen) < 0.1)[:, None], 0.0, embeds[i])
             x0 = F.avg_pool2d(img, self.factor)
-            t = torch.randint(0, TRAIN_TIMESTEPS, (b,), generator=self.gen)
+            t, weight = self.decoder_timesteps(b)
             noise = torch.randn(x0.shape, generator=self.gen)
             d = self.device
             eps = dec(add_noise(x0, noise, t, self.ac.cpu()).to(d), t.to(d), ie.to(d), (img * (1 - mask)).to(d), mask.to(d))
-            return F.mse_loss(eps, noise.to(d))
+            return (weight.to(d) * ((eps - noise.to(d)) ** 2).mean(dim=(1, 2, 3))).mean()
 
         self.loop("decoder", dec, loss_fn, steps, minutes, 5e-4, ema)
 
@@ -267,10 +283,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pool", type=int, default=60000, help="pre-rendered training scenes")
     ap.add_argument("--stages", default=",".join(STAGES), help="comma-separated subset of " + ",".join(STAGES))
     ap.add_argument("--resume", type=Path, help="start from this checkpoint")
+    ap.add_argument("--decoder-weighting", choices=["uniform", "high-noise"],
+                    help="decoder timesteps and loss weights (default: uniform for world v1, as its bundle was "
+                         "trained, high-noise for v2; see Trainer.decoder_timesteps)")
     for stage, steps, minutes in (("clip", 2000, 4), ("prior", 4000, 4), ("decoder", 8000, 28), ("upsampler", 3000, 10)):
         ap.add_argument(f"--{stage}-steps", type=int, default=steps)
         ap.add_argument(f"--{stage}-minutes", type=float, default=minutes)
     args = ap.parse_args(argv)
+    if args.decoder_weighting is None:
+        args.decoder_weighting = "uniform" if args.world == "v1" else "high-noise"
     torch.set_num_threads(args.threads)
     trainer = Trainer(args)
     t0 = time.time()
