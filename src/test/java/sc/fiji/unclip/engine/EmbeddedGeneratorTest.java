@@ -187,7 +187,7 @@ class EmbeddedGeneratorTest {
 		final GenerationResult u = generator.textToImage(new TextToImageRequest("un cercle rouge élégant, 赤い円 🔴", 1,
 			1, FAST), null, null);
 		assertEquals(List.of(), u.warnings());
-		assertEquals(32, u.images().get(0).dimension(0));
+		assertEquals(BundledModel.SIZE, u.images().get(0).dimension(0));
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import sc.fiji.unclip.engine.BundledModel;
 import sc.fiji.unclip.engine.EmbeddedGenerator;
 import sc.fiji.unclip.engine.TorchSettings;
 import sc.fiji.unclip.service.InferenceService;
@@ -108,7 +109,7 @@ class SettingsCommandTest {
 			plugin.result(SettingsCommand.class, "backend", Backend.SERVICE, "server", url, "apikey", "right-key");
 			final ImagePlus remote = plugin.result(TextToImageCommand.class, "prompt", "a red circle", "seed", 1L,
 				"steps", 3);
-			assertEquals(32, remote.getWidth());
+			assertEquals(BundledModel.SIZE, remote.getWidth());
 		}
 	}
 }

@@ -19,12 +19,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import sc.fiji.unclip.engine.BundledModel;
+
 /**
  * Every macro in {@code macros/} runs in the real ImageJ 1.x macro interpreter, headless, on the bundled
- * model, and writes what its header promises: RGB pictures of the model's size (32 x 32) or of the source,
- * with the provenance in the image's info.
+ * model, and writes what its header promises: RGB pictures of the model's size ({@link BundledModel#SIZE})
+ * or of the source, with the provenance in the image's info.
  */
 class MacrosTest {
+
+	static final int SIZE = BundledModel.SIZE;
 
 	static final List<String> TESTED = List.of("batch-folder.ijm", "every-command.ijm",
 		"inpaint-selection.ijm", "text-to-image.ijm", "variations.ijm");
@@ -93,17 +97,17 @@ class MacrosTest {
 		final Path out = tmp.resolve("t2i");
 		final BatchMacro.Result r = run("text-to-image.ijm", out.toString());
 		assertFalse(r.failed(), () -> r.describe("text-to-image.ijm"));
-		final ImagePlus tif = generated(out.resolve("unclip-text-to-image-seed7.tif"), 32, 32);
+		final ImagePlus tif = generated(out.resolve("unclip-text-to-image-seed7.tif"), SIZE, SIZE);
 		assertProvenance(tif, "text");
 		assertTrue(((String) tif.getProperty("Info")).contains("unclip.seed: 7"));
 		assertTrue(((String) tif.getProperty("Info")).contains("unclip.prompt: a red circle on a blue background"));
-		final ImagePlus png = generated(out.resolve("unclip-text-to-image-seed7.png"), 32, 32);
+		final ImagePlus png = generated(out.resolve("unclip-text-to-image-seed7.png"), SIZE, SIZE);
 		assertArrayEquals((int[]) tif.getProcessor().getPixels(), (int[]) png.getProcessor().getPixels());
 
 		final Path again = tmp.resolve("t2i-again");
 		assertFalse(run("text-to-image.ijm", again.toString()).failed());
 		assertArrayEquals((int[]) png.getProcessor().getPixels(), (int[]) generated(again.resolve(
-			"unclip-text-to-image-seed7.png"), 32, 32).getProcessor().getPixels());
+			"unclip-text-to-image-seed7.png"), SIZE, SIZE).getProcessor().getPixels());
 	}
 
 	@Test
@@ -112,13 +116,13 @@ class MacrosTest {
 		final BatchMacro.Result r = run("every-command.ijm", out.toString());
 		assertFalse(r.failed(), () -> r.describe("every-command.ijm"));
 		assertEquals(EVERY_COMMAND_SUMMARY, Files.readAllLines(out.resolve("summary.txt")));
-		final ImagePlus made = generated(out.resolve("text-to-image.png"), 32, 32);
+		final ImagePlus made = generated(out.resolve("text-to-image.png"), SIZE, SIZE);
 		final Path single = tmp.resolve("every-single");
 		assertFalse(run("text-to-image.ijm", single.toString()).failed());
-		assertArrayEquals((int[]) generated(single.resolve("unclip-text-to-image-seed7.png"), 32, 32)
+		assertArrayEquals((int[]) generated(single.resolve("unclip-text-to-image-seed7.png"), SIZE, SIZE)
 			.getProcessor().getPixels(), (int[]) made.getProcessor().getPixels(), "the same line, the same pixels");
-		generated(out.resolve("variations.png"), 32, 32);
-		final ImagePlus inpainted = generated(out.resolve("inpaint.png"), 32, 32);
+		generated(out.resolve("variations.png"), SIZE, SIZE);
+		final ImagePlus inpainted = generated(out.resolve("inpaint.png"), SIZE, SIZE);
 		assertEquals(made.getProcessor().get(0, 0), inpainted.getProcessor().get(0, 0), "outside the oval");
 	}
 
