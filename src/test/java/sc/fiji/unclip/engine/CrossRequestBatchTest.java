@@ -27,7 +27,7 @@ class CrossRequestBatchTest {
 
 	@BeforeAll
 	static void open() {
-		generator = EmbeddedGenerator.open(Fixture.BUNDLE);
+		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
 	}
 
 	@AfterAll

@@ -22,7 +22,7 @@ class DefaultModelTest {
 			final Path folder = DefaultModel.folder();
 			assertTrue(folder.startsWith(cache), folder.toString());
 			final Bundle extracted = Bundle.open(folder);
-			final Bundle source = Bundle.open(Fixture.BUNDLE);
+			final Bundle source = Bundle.open(BundledModel.FOLDER);
 			assertEquals(source.sha256(), extracted.sha256());
 			assertEquals(source.sha256(), folder.getFileName().toString());
 			assertEquals(folder, DefaultModel.folder());
@@ -43,7 +43,7 @@ class DefaultModelTest {
 			final byte[] good = Files.readAllBytes(decoder);
 			Files.write(decoder, new byte[] { 1, 2, 3 }, StandardOpenOption.APPEND);
 			assertThrows(sc.fiji.unclip.UnclipException.class, () -> Bundle.open(folder));
-			assertEquals(Bundle.open(Fixture.BUNDLE).sha256(), DefaultModel.bundle().sha256());
+			assertEquals(Bundle.open(BundledModel.FOLDER).sha256(), DefaultModel.bundle().sha256());
 			assertTrue(java.util.Arrays.equals(good, Files.readAllBytes(decoder)), "decoder.pt restored");
 			Files.delete(folder.resolve("prior.pt"));
 			assertEquals(folder, DefaultModel.bundle().dir());
@@ -57,7 +57,7 @@ class DefaultModelTest {
 
 	@Test
 	void aDamagedFolderTheUserChoseIsReportedNotRewritten(@TempDir final Path copy) throws Exception {
-		try (var files = Files.list(Fixture.BUNDLE)) {
+		try (var files = Files.list(BundledModel.FOLDER)) {
 			for (final Path f : files.filter(Files::isRegularFile).toList())
 				Files.copy(f, copy.resolve(f.getFileName()));
 		}

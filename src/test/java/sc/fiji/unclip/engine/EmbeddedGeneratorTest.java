@@ -38,7 +38,7 @@ class EmbeddedGeneratorTest {
 
 	@BeforeAll
 	static void open() {
-		generator = EmbeddedGenerator.open(Fixture.BUNDLE);
+		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
 	}
 
 	@AfterAll

@@ -35,7 +35,7 @@ class EmbeddingControlsTest {
 
 	@BeforeAll
 	static void open() {
-		generator = EmbeddedGenerator.open(Fixture.BUNDLE);
+		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
 	}
 
 	@AfterAll

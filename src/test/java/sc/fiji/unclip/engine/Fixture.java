@@ -25,7 +25,6 @@ record Fixture(String name, JsonObject request, Map<String, float[]> floats, Map
 	 */
 	static final Path ROOT = Path.of(System.getenv().getOrDefault("UNCLIP_FIXTURES",
 		"src/test/resources/fixtures"));
-	static final Path BUNDLE = BundledModel.FOLDER;
 
 	static Fixture load(final String name) throws IOException {
 		final Path dir = ROOT.resolve(name);

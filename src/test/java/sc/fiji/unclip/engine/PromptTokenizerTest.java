@@ -24,7 +24,7 @@ class PromptTokenizerTest {
 		final var cases = JsonParser.parseString(Files.readString(Path.of(
 			"src/test/resources/fixtures/tokenizer/cases.json"))).getAsJsonArray();
 		int checked = 0;
-		try (PromptTokenizer tokenizer = new PromptTokenizer(Fixture.BUNDLE.resolve("tokenizer.json"), 77, 49407,
+		try (PromptTokenizer tokenizer = new PromptTokenizer(BundledModel.FOLDER.resolve("tokenizer.json"), 77, 49407,
 			49407))
 		{
 			for (final JsonElement c : cases) {

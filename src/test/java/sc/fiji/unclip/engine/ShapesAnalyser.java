@@ -44,7 +44,7 @@ public final class ShapesAnalyser {
 
 	/** The analyser of the bundled model's world. */
 	public static ShapesAnalyser ofBundle() {
-		return new ShapesAnalyser(Fixture.BUNDLE.resolve("world.json"));
+		return new ShapesAnalyser(BundledModel.FOLDER.resolve("world.json"));
 	}
 
 	/** Colour names, sorted. */

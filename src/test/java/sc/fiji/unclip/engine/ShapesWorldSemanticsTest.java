@@ -28,7 +28,7 @@ class ShapesWorldSemanticsTest {
 
 	@BeforeAll
 	static void open() {
-		generator = EmbeddedGenerator.open(Fixture.BUNDLE);
+		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
 	}
 
 	@AfterAll

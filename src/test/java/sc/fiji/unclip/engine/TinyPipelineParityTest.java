@@ -37,7 +37,7 @@ class TinyPipelineParityTest {
 
 	@BeforeAll
 	static void open() {
-		generator = EmbeddedGenerator.open(Fixture.BUNDLE);
+		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
 	}
 
 	@AfterAll

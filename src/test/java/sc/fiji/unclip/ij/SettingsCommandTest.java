@@ -61,7 +61,7 @@ class SettingsCommandTest {
 
 	@Test
 	void anotherBundleFolderIsUsedForTheNextCommand() {
-		final File bundle = new File("models/shapes-tiny");
+		final File bundle = BundledModel.FOLDER.toFile();
 		plugin.result(SettingsCommand.class, "backend", Backend.FOLDER, "model", bundle);
 		assertEquals(Backend.FOLDER, plugin.unclip.backend().kind());
 		final ImagePlus image = plugin.result(TextToImageCommand.class, "prompt", "a blue square", "seed", 2L,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sc.fiji.unclip.engine.BundledModel.SIZE;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -27,8 +28,6 @@ import sc.fiji.unclip.engine.BundledModel;
  * or of the source, with the provenance in the image's info.
  */
 class MacrosTest {
-
-	static final int SIZE = BundledModel.SIZE;
 
 	static final List<String> TESTED = List.of("batch-folder.ijm", "every-command.ijm",
 		"inpaint-selection.ijm", "text-to-image.ijm", "variations.ijm");
