@@ -11,8 +11,11 @@ import scheduler_fixtures as sf
 
 
 def same(a, b, where: str) -> None:
-    """Equal structure and integers; float arrays equal up to float32 rounding (torch's CPU math kernels may
-    round differently on another processor)."""
+    """Equal structure and integers; float arrays equal up to float32 rounding. torch's CPU kernels round
+    differently on another processor, and along a 25-step trace each model output is computed from samples that
+    already carry the earlier steps' rounding: on a clean-clone CI run (2026-12-07, another Xeon than the one that
+    wrote the fixtures) the last decoder step's output differed from the committed one by up to 9.3e-6, over
+    rtol 1e-5 and atol 1e-6, hence 1e-4 for both."""
     if isinstance(a, dict):
         assert a.keys() == b.keys(), where
         for k in a:
@@ -23,7 +26,7 @@ def same(a, b, where: str) -> None:
             same(x, y, f"{where}[{i}]")
     elif isinstance(a, str) and isinstance(b, str) and len(a) > 40:
         x, y = (np.frombuffer(base64.b64decode(v), "<f4") for v in (a, b))
-        np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6, err_msg=where)
+        np.testing.assert_allclose(x, y, rtol=1e-4, atol=1e-4, err_msg=where)
     else:
         assert a == b, where
 
