@@ -13,7 +13,7 @@ import scheduler_fixtures as sf
 def same(a, b, where: str) -> None:
     """Equal structure and integers; float arrays equal up to float32 rounding. torch's CPU kernels round
     differently on another processor, and along a 25-step trace each model output is computed from samples that
-    already carry the earlier steps' rounding: on a clean-clone CI run (2026-12-07, another Xeon than the one that
+    already carry the earlier steps' rounding: on a clean-clone CI run (2026-12-07, a machine other than the one that
     wrote the fixtures) the last decoder step's output differed from the committed one by up to 9.3e-6, over
     rtol 1e-5 and atol 1e-6, hence 1e-4 for both."""
     if isinstance(a, dict):
