@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Time spent inside network calls (libtorch running a TorchScript module), summed over all threads since
  * the JVM started, so a benchmark can tell the networks' share of a run from the engine's own overhead
  * (tensor copies, scheduler steps, guidance, bookkeeping). Wall time, and the CPU time of the calling
- * thread, which a busy machine does not inflate (a descheduled thread uses none). Four clock reads per call.
+ * thread, which a busy machine does not inflate (a descheduled thread uses none). Four clock reads per call;
+ * the two halves of a guided step that run at once count as one call.
  */
 public final class NetworkTime {
 
@@ -36,6 +37,15 @@ public final class NetworkTime {
 	/** CPU time of the current thread (what {@link #cpuNanos()} adds up). */
 	public static long threadCpu() {
 		return THREADS.getCurrentThreadCpuTime();
+	}
+
+	/**
+	 * CPU time of the current thread and of the thread that runs guided image stages on its behalf
+	 * ({@link GuidanceHalves}): the threads whose time inside network calls {@link #cpuNanos()} counts.
+	 */
+	public static long loopCpu() {
+		final long stage = GuidanceHalves.stageThreadId();
+		return threadCpu() + (stage < 0 ? 0 : Math.max(0, THREADS.getThreadCpuTime(stage)));
 	}
 
 	static void record(final long nanos, final long cpuNanos) {

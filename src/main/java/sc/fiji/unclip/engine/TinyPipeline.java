@@ -354,50 +354,164 @@ final class TinyPipeline implements Pipeline {
 	 * {@code u + g (c - u)} and the scheduler step run on float arrays in float32 (the reference's kernels'
 	 * operations in the same order, so bit for bit). For this bundle's small tensors each libtorch operation
 	 * costs more in dispatch than in arithmetic, so fewer of them is what makes the time outside the networks
-	 * small. A step's temporaries live in a scope closed at its end.
+	 * small. With 2 or more libtorch threads on the CPU, a guided image stage evaluates its two halves side by
+	 * side instead ({@link GuidanceHalves}); the prior's calls are too short to gain from it.
 	 */
 	private float[] denoise(final String stage, final TorchComponent net, final SamplingRun run,
-		final int start, float[] x, final int n, final Shape shape, final double guidance, final NDList cond,
-		final NDList uncond, final NoiseSource noise, final ProgressListener progress,
+		final int start, final float[] x, final int n, final Shape shape, final double guidance,
+		final NDList cond, final NDList uncond, final NoiseSource noise, final ProgressListener progress,
 		final Cancellation cancellation, final Trace trace)
+	{
+		final boolean guided = guidance != 1.0;
+		final NDManager scope = cond.head().getManager();
+		final Cancellation stop = new Cancellation();
+		if (guided && shape.dimension() == 4 && GuidanceHalves.wanted(device.getDeviceType().equals(
+			Device.Type.CPU)))
+		{
+			final GuidanceHalves halves = GuidanceHalves.shared();
+			return halves.run(() -> {
+				try (StepCall call = new HalvedCall(halves, net, scope, shape, cond, uncond)) {
+					return steps(stage, call, run, start, x, n, guidance, noise, progress, cancellation, stop, trace);
+				}
+			}, stop);
+		}
+		try (StepCall call = new BatchedCall(net, scope, shape, guided ? 2 : 1, cond, uncond)) {
+			return steps(stage, call, run, start, x, n, guidance, noise, progress, cancellation, stop, trace);
+		}
+	}
+
+	private static float[] steps(final String stage, final StepCall call, final SamplingRun run,
+		final int start, float[] x, final int n, final double guidance, final NoiseSource noise,
+		final ProgressListener progress, final Cancellation cancellation, final Cancellation stop,
+		final Trace trace)
 	{
 		final long[] timesteps = run.timesteps();
 		final int total = timesteps.length - start;
 		final boolean guided = guidance != 1.0;
 		final int per = x.length / n;
-		final int batch = guided ? 2 * n : n;
-		final long[] dims = shape.getShape().clone();
-		dims[0] = batch;
-		final Shape batchShape = new Shape(dims);
-		final NDManager scope = cond.head().getManager();
-		try (NDManager conditioning = scope.newSubManager();
-			RefilledInput sample = new RefilledInput(scope, batchShape, DataType.FLOAT32);
-			RefilledInput timestep = new RefilledInput(scope, new Shape(batch), DataType.INT64))
-		{
-			final NDList extra = new NDList();
-			for (int i = 0; i < cond.size(); i++) {
-				final NDArray c = guided ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i);
-				if (guided) c.attach(conditioning);
-				extra.add(c);
-			}
-			for (int k = 0; k < total; k++) {
-				cancellation.check();
-				final int index = start + k;
-				final float[] out;
-				try (NDManager step = scope.newSubManager()) {
-					final NDList inputs = new NDList(sample.of(x, guided ? 2 : 1), timestep.filled(timesteps[index]));
-					inputs.addAll(extra);
-					// the outputs go to the first input's manager: this step's scope, not the loop's
-					step.tempAttachAll(inputs.head());
-					out = net.call(inputs).head().toFloatArray();
-				}
-				final float[] prediction = guided ? guided(out, x.length, (float) guidance) : out;
-				final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
-				x = trace.record(stage + ".x." + k, run.step(prediction, index, x, stepNoise));
-				progress.progress(stage, k + 1, total);
-			}
+		for (int k = 0; k < total; k++) {
+			cancellation.check();
+			stop.check();
+			final int index = start + k;
+			final float[] out = call.output(x, timesteps[index]);
+			final float[] prediction = guided ? guided(out, x.length, (float) guidance) : out;
+			final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
+			x = trace.record(stage + ".x." + k, run.step(prediction, index, x, stepNoise));
+			progress.progress(stage, k + 1, total);
 		}
 		return x;
+	}
+
+	/** A stage's network output per step, [cond; uncond] when guided; its tensors live until it closes. */
+	private interface StepCall extends AutoCloseable {
+
+		float[] output(float[] x, long t);
+
+		@Override
+		void close();
+	}
+
+	/** The whole batch in one call: the sample once, or twice with the conditioning [cond; uncond]. */
+	private static final class BatchedCall implements StepCall {
+
+		private final TorchComponent net;
+		private final NDManager scope, conditioning;
+		private final RefilledInput sample, timestep;
+		private final NDList extra = new NDList();
+		private final int copies;
+
+		BatchedCall(final TorchComponent net, final NDManager scope, final Shape shape, final int copies,
+			final NDList cond, final NDList uncond)
+		{
+			this.net = net;
+			this.scope = scope;
+			this.copies = copies;
+			final long[] dims = shape.getShape().clone();
+			dims[0] *= copies;
+			conditioning = scope.newSubManager();
+			sample = new RefilledInput(scope, new Shape(dims), DataType.FLOAT32);
+			timestep = new RefilledInput(scope, new Shape(dims[0]), DataType.INT64);
+			for (int i = 0; i < cond.size(); i++) {
+				final NDArray c = copies == 2 ? cond.get(i).concat(uncond.get(i), 0) : cond.get(i);
+				if (copies == 2) c.attach(conditioning);
+				extra.add(c);
+			}
+		}
+
+		@Override
+		public float[] output(final float[] x, final long t) {
+			try (NDManager step = scope.newSubManager()) {
+				final NDList inputs = new NDList(sample.of(x, copies), timestep.filled(t));
+				inputs.addAll(extra);
+				// the outputs go to the first input's manager: this step's scope, not the loop's
+				step.tempAttachAll(inputs.head());
+				return net.call(inputs).head().toFloatArray();
+			}
+		}
+
+		@Override
+		public void close() {
+			try (conditioning; sample; timestep) {
+				// closes all three
+			}
+		}
+	}
+
+	/** The halves in two calls at once ({@link GuidanceHalves}), each with its own refilled inputs. */
+	private static final class HalvedCall implements StepCall {
+
+		private final GuidanceHalves halves;
+		private final TorchComponent net;
+		private final NDManager scope;
+		private final RefilledInput condSample, condTimestep, uncondSample, uncondTimestep;
+		private final NDList cond, uncond;
+
+		HalvedCall(final GuidanceHalves halves, final TorchComponent net, final NDManager scope,
+			final Shape shape, final NDList cond, final NDList uncond)
+		{
+			this.halves = halves;
+			this.net = net;
+			this.scope = scope;
+			this.cond = cond;
+			this.uncond = uncond;
+			final Shape batch = new Shape(shape.get(0));
+			condSample = new RefilledInput(scope, shape, DataType.FLOAT32);
+			condTimestep = new RefilledInput(scope, batch, DataType.INT64);
+			uncondSample = new RefilledInput(scope, shape, DataType.FLOAT32);
+			uncondTimestep = new RefilledInput(scope, batch, DataType.INT64);
+		}
+
+		@Override
+		public float[] output(final float[] x, final long t) {
+			try (NDManager condStep = scope.newSubManager(); NDManager uncondStep = scope.newSubManager()) {
+				final NDList condInputs = inputs(condStep, condSample.of(x, 1), condTimestep.filled(t), cond);
+				final NDList uncondInputs = inputs(uncondStep, uncondSample.of(x, 1), uncondTimestep.filled(t),
+					uncond);
+				final NDArray[] out = halves.both(() -> net.callUntimed(condInputs).head(), () -> net.callUntimed(
+					uncondInputs).head());
+				final float[] c = out[0].toFloatArray(), u = out[1].toFloatArray();
+				final float[] both = Arrays.copyOf(c, c.length + u.length);
+				System.arraycopy(u, 0, both, c.length, u.length);
+				return both;
+			}
+		}
+
+		/** The outputs go to the sample's manager while a step runs: that step's scope. */
+		private static NDList inputs(final NDManager step, final NDArray sample, final NDArray timestep,
+			final NDList conditioning)
+		{
+			final NDList inputs = new NDList(sample, timestep);
+			inputs.addAll(conditioning);
+			step.tempAttachAll(sample);
+			return inputs;
+		}
+
+		@Override
+		public void close() {
+			try (condSample; condTimestep; uncondSample; uncondTimestep) {
+				// closes all four
+			}
+		}
 	}
 
 	/** u + g (c - u) of the batch [cond; uncond], each operation rounded to float32 as libtorch's kernels. */

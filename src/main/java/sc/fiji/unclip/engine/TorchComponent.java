@@ -58,17 +58,24 @@ final class TorchComponent implements AutoCloseable {
 
 	/** Runs the network (timed in {@link NetworkTime}); the outputs are attached to the first input's manager. */
 	NDList call(final NDList inputs) {
-		optimiseForShortRuns();
 		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
+		try {
+			return callUntimed(inputs);
+		}
+		finally {
+			NetworkTime.record(System.nanoTime() - start, NetworkTime.threadCpu() - cpu);
+		}
+	}
+
+	/** {@link #call} for calls that their caller times as one span: concurrent ones ({@link GuidanceHalves}). */
+	NDList callUntimed(final NDList inputs) {
+		optimiseForShortRuns();
 		try {
 			return model.getBlock().forward(new ParameterStore(inputs.head().getManager(), false), inputs,
 				false);
 		}
 		catch (final RuntimeException e) {
 			throw new UnclipException("The " + name + " network failed: " + e.getMessage(), e);
-		}
-		finally {
-			NetworkTime.record(System.nanoTime() - start, NetworkTime.threadCpu() - cpu);
 		}
 	}
 

@@ -92,17 +92,17 @@ public final class EngineBenchmark {
 				generator.textToImage(new TextToImageRequest(PROMPT, seed), null, null);
 			for (int round = 0; round < rounds; round++) {
 				final long networks = NetworkTime.nanos(), networksCpu = NetworkTime.cpuNanos(), cpu = NetworkTime
-					.threadCpu(), compiling = COMPILER.getTotalCompilationTime(), start = System.nanoTime();
+					.loopCpu(), compiling = COMPILER.getTotalCompilationTime(), start = System.nanoTime();
 				for (int seed = 0; seed < repeats; seed++)
 					generator.textToImage(new TextToImageRequest(PROMPT, seed), null, null);
 				final long total = System.nanoTime() - start;
 				compiled += COMPILER.getTotalCompilationTime() - compiling;
 				java[round] = total / 1e9 / repeats;
 				outside[round] = 1.0 - (double) (NetworkTime.nanos() - networks) / total;
-				final long threadCpu = NetworkTime.threadCpu() - cpu;
+				final long threadCpu = NetworkTime.loopCpu() - cpu;
 				outsideCpu[round] = 1.0 - (double) (NetworkTime.cpuNanos() - networksCpu) / threadCpu;
 				System.out.printf("round %d: java_seconds_per_image %.4f outside_networks %.1f%% (wall), %.1f%% " +
-					"(CPU of the calling thread)%n", round + 1, java[round], 100 * outside[round], 100 *
+					"(CPU of the threads running the loop)%n", round + 1, java[round], 100 * outside[round], 100 *
 						outsideCpu[round]);
 				pythonDefault[round] = python(bundle, repeats, null, null, pythonRss);
 				pythonSame[round] = python(bundle, repeats, threads, wait, pythonRss);
@@ -120,7 +120,7 @@ public final class EngineBenchmark {
 		System.out.printf("python_seconds_per_image %.4f (torch default threads), %.4f (%s threads, " +
 			"OMP_WAIT_POLICY=%s, as Java)%n", median(pythonDefault), median(pythonSame), threads, wait == null
 				? "unset" : wait);
-		System.out.printf("java_outside_networks %.1f%% of Java's wall time, %.1f%% of its calling thread's CPU " +
+		System.out.printf("java_outside_networks %.1f%% of Java's wall time, %.1f%% of the CPU of the threads running the loop " +
 			"time (medians)%n", 100 * median(outside), 100 * median(outsideCpu));
 		if (Math.min(cold, rounds) > 0) System.out.printf("cold_start_to_first_image %.2f s (median of %d fresh " +
 			"JVMs, JVM start included)%n", median(Arrays.copyOf(coldStart, Math.min(cold, rounds))), Math.min(cold,

@@ -1,0 +1,203 @@
+package sc.fiji.unclip.engine;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+import sc.fiji.unclip.Cancellation;
+import sc.fiji.unclip.CancelledException;
+import sc.fiji.unclip.UnclipException;
+
+/**
+ * Two engine threads that evaluate the conditional and the unconditional half of a guided denoising step side
+ * by side, each with half of libtorch's threads, instead of one call on the doubled batch with all of them.
+ * <p>
+ * Why: the tiny kind's decoder is made of kernels too small for libtorch to spread well over threads; one
+ * batch-2 call at 2 threads took 5.0-6.9 ms on the 2-core development machine where two batch-1 calls at one
+ * thread each, side by side, took 3.6-4.9 ms (README "Performance"). libtorch keeps its thread count per
+ * thread (OpenMP's), so the halves run on threads of their own, set once: a whole guided stage runs on the
+ * {@linkplain #run stage thread}, which hands one half of each step to its partner thread. Both are daemon
+ * threads that live as long as the process; stages of concurrent generations take turns on them.
+ * <p>
+ * A waiting thread spins for a moment before it sleeps when the OpenMP threads spin too (the cores were free
+ * when libtorch loaded, {@link TorchSettings}); otherwise it sleeps at once, so that on a busy machine it
+ * holds no core.
+ */
+final class GuidanceHalves {
+
+	/** {@code auto} (default): halves when libtorch has 2 or more threads on the CPU; {@code true}; {@code false}. */
+	static final String PROPERTY = "unclip.guidance.halves";
+
+	/** How long a waiting thread spins: the time between two steps' network calls is about 0.1 ms. */
+	private static final long SPIN_NANOS = 200_000;
+
+	private static GuidanceHalves shared;
+
+	private final int threadsPerHalf;
+	private final boolean spin;
+	private final ExecutorService stages;
+	private final Thread stageThread, partner;
+	private final AtomicReference<Supplier<NDArray>> pending = new AtomicReference<>();
+	private volatile Object outcome;
+
+	private GuidanceHalves(final int threadsPerHalf, final boolean spin) {
+		this.threadsPerHalf = threadsPerHalf;
+		this.spin = spin;
+		final CountDownLatch ready = new CountDownLatch(2);
+		final Thread[] stage = new Thread[1];
+		stages = Executors.newSingleThreadExecutor(task -> {
+			stage[0] = daemon(task, "unclip-guidance-stage");
+			return stage[0];
+		});
+		stages.execute(() -> {
+			useThreads(threadsPerHalf);
+			ready.countDown();
+		});
+		partner = daemon(() -> {
+			useThreads(threadsPerHalf);
+			ready.countDown();
+			serve();
+		}, "unclip-guidance-partner");
+		partner.start();
+		try {
+			ready.await();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new CancelledException();
+		}
+		stageThread = stage[0];
+	}
+
+	/** Whether guided image stages use the halves, by {@value #PROPERTY} and libtorch's threads. */
+	static boolean wanted(final boolean onCpu) {
+		final String setting = System.getProperty(PROPERTY, "auto").trim();
+		if (setting.equalsIgnoreCase("true")) return true;
+		if (setting.equalsIgnoreCase("false")) return false;
+		return onCpu && TorchSettings.threads() >= 2;
+	}
+
+	/**
+	 * The process's pair, started on first use with half of the calling thread's libtorch threads each (at
+	 * least one). Setting a thread's count also sets libtorch's default for threads that have not run a
+	 * kernel yet, so the caller's count is set again afterwards.
+	 */
+	static synchronized GuidanceHalves shared() {
+		if (shared == null) {
+			final int threads = JniUtils.getNumThreads();
+			shared = new GuidanceHalves(Math.max(1, threads / 2), TorchSettings.waitPolicyVariable() == null);
+			JniUtils.setNumThreads(threads);
+		}
+		return shared;
+	}
+
+	/** The id of the stage thread, -1 before the pair starts (for {@link NetworkTime#loopCpu()}). */
+	static synchronized long stageThreadId() {
+		return shared == null ? -1 : shared.stageThread.getId();
+	}
+
+	int threadsPerHalf() {
+		return threadsPerHalf;
+	}
+
+	/**
+	 * Runs a whole guided stage on the stage thread, after the stages queued before it, and waits for it.
+	 * Interrupting the waiting thread stops the stage at its next step ({@code stop} is checked there).
+	 */
+	<T> T run(final Callable<T> stage, final Cancellation stop) {
+		final Future<T> result = stages.submit(stage);
+		try {
+			return result.get();
+		}
+		catch (final InterruptedException e) {
+			stop.cancel();
+			Thread.currentThread().interrupt();
+			throw new CancelledException();
+		}
+		catch (final ExecutionException e) {
+			final Throwable cause = e.getCause();
+			if (cause instanceof RuntimeException r) throw r;
+			if (cause instanceof Error error) throw error;
+			throw new UnclipException("A guided stage failed: " + cause, cause);
+		}
+	}
+
+	/**
+	 * On the stage thread: {@code cond} here and {@code uncond} on the partner at once (timed as one network
+	 * call in {@link NetworkTime}). Waits for both, also when one fails.
+	 *
+	 * @return the outputs, cond first
+	 */
+	NDArray[] both(final Supplier<NDArray> cond, final Supplier<NDArray> uncond) {
+		if (Thread.currentThread() != stageThread) throw new IllegalStateException("halves run on the stage thread");
+		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
+		outcome = null;
+		pending.set(uncond);
+		LockSupport.unpark(partner);
+		final NDArray c;
+		try {
+			c = cond.get();
+		}
+		finally {
+			awaitOutcome();
+			NetworkTime.record(System.nanoTime() - start, NetworkTime.threadCpu() - cpu);
+		}
+		final Object u = outcome;
+		if (u instanceof RuntimeException e) throw e;
+		if (u instanceof Error e) throw e;
+		return new NDArray[] { c, (NDArray) u };
+	}
+
+	private void awaitOutcome() {
+		final long until = spin ? System.nanoTime() + SPIN_NANOS : 0;
+		while (outcome == null) {
+			if (spin && System.nanoTime() < until) Thread.onSpinWait();
+			else LockSupport.park(this);
+		}
+	}
+
+	/** The partner's loop: take a half, evaluate it, hand back its output (or what it threw). */
+	private void serve() {
+		while (true) {
+			final long until = spin ? System.nanoTime() + SPIN_NANOS : 0;
+			Supplier<NDArray> half;
+			while ((half = pending.getAndSet(null)) == null) {
+				if (spin && System.nanoTime() < until) Thread.onSpinWait();
+				else LockSupport.park(this);
+			}
+			Object result;
+			try {
+				result = half.get();
+			}
+			catch (final RuntimeException | Error e) {
+				result = e;
+			}
+			outcome = result;
+			LockSupport.unpark(stageThread);
+		}
+	}
+
+	/**
+	 * libtorch's threads for the calling thread: reading the count first makes libtorch adopt its default for
+	 * this thread, which it would otherwise do at the first kernel, over the count set here.
+	 */
+	private static void useThreads(final int threads) {
+		JniUtils.getNumThreads();
+		JniUtils.setNumThreads(threads);
+	}
+
+	private static Thread daemon(final Runnable task, final String name) {
+		final Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		return thread;
+	}
+}
