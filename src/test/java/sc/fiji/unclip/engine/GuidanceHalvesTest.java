@@ -1,0 +1,123 @@
+package sc.fiji.unclip.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import sc.fiji.unclip.Cancellation;
+import sc.fiji.unclip.CancelledException;
+import sc.fiji.unclip.ProgressListener;
+import sc.fiji.unclip.SamplingOptions;
+
+/**
+ * Guided image stages with their halves side by side (forced on here, where the tests run libtorch with one
+ * thread): the same results as the reference within parity's tolerance, on the engine's stage thread,
+ * reproducible, stopped by a cancellation, and a failing half reported without breaking the pair.
+ */
+class GuidanceHalvesTest {
+
+	static EmbeddedGenerator generator;
+
+	@BeforeAll
+	static void open() {
+		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
+	}
+
+	@AfterAll
+	static void close() {
+		generator.close();
+	}
+
+	@AfterEach
+	void batchedAgain() {
+		System.clearProperty(GuidanceHalves.PROPERTY);
+	}
+
+	@Test
+	void halvesMatchTheReferenceOnTheStageThreadAndRepeatExactly() throws Exception {
+		System.setProperty(GuidanceHalves.PROPERTY, "true");
+		final Fixture f = Fixture.load("text_defaults");
+		final var r = f.request();
+		final EmbeddedGenerator.Settings s = generator.settings(r.get("n").getAsInt(), new SamplingOptions(r.get(
+			"steps").getAsInt(), r.get("guidance").getAsDouble(), r.get("scheduler").getAsString()));
+		final Set<String> decoderThreads = new HashSet<>();
+		final Map<String, Double> differences = new HashMap<>();
+		final ProgressListener where = (stage, step, total) -> {
+			if (stage.equals("decoder")) decoderThreads.add(Thread.currentThread().getName());
+		};
+		final float[] first = generator.pipeline().run(f.pipelineRequest(s), f.noise(), where, new Cancellation(),
+			(key, values) -> {
+				if (f.floats().containsKey(key)) differences.put(key, TinyPipelineParityTest.maxAbsDifference(f.get(
+					key), values));
+				return values;
+			});
+		assertEquals(Set.of("unclip-guidance-stage"), decoderThreads, "the decoder's steps ran on the stage thread");
+		assertTrue(differences.keySet().stream().filter(k -> k.startsWith("decoder.x.")).count() > 1, differences
+			.keySet().toString());
+		differences.forEach((key, d) -> assertTrue(d <= TinyPipelineParityTest.TOLERANCE, key + " differs from " +
+			"the reference by " + d));
+		final float[] again = generator.pipeline().run(f.pipelineRequest(s), f.noise(), ProgressListener.NONE,
+			new Cancellation(), (key, values) -> values);
+		assertArrayEquals(first, again, "the same request gives the same image");
+	}
+
+	@Test
+	void aCancellationStopsAHalvedStageAndThePairServesTheNextRequest() throws Exception {
+		System.setProperty(GuidanceHalves.PROPERTY, "true");
+		final Fixture f = Fixture.load("text_defaults");
+		final var r = f.request();
+		final EmbeddedGenerator.Settings s = generator.settings(r.get("n").getAsInt(), new SamplingOptions(r.get(
+			"steps").getAsInt(), r.get("guidance").getAsDouble(), r.get("scheduler").getAsString()));
+		final Cancellation cancellation = new Cancellation();
+		final int[] decoderSteps = new int[1];
+		assertThrows(CancelledException.class, () -> generator.pipeline().run(f.pipelineRequest(s), f.noise(), (
+			stage, step, total) -> {
+			if (stage.equals("decoder")) {
+				decoderSteps[0] = step;
+				cancellation.cancel();
+			}
+		}, cancellation, (key, values) -> values));
+		assertEquals(1, decoderSteps[0], "stopped within one step");
+		final float[] image = generator.pipeline().run(f.pipelineRequest(s), f.noise(), ProgressListener.NONE,
+			new Cancellation(), (key, values) -> values);
+		assertTrue(TinyPipelineParityTest.maxAbsDifference(f.get("image"), image) <= TinyPipelineParityTest.TOLERANCE);
+	}
+
+	@Test
+	void aFailingHalfIsReportedAfterBothEndedAndThePairGoesOn() {
+		final GuidanceHalves halves = GuidanceHalves.shared();
+		try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+			final NDArray one = manager.ones(new ai.djl.ndarray.types.Shape(2));
+			final boolean[] condEnded = new boolean[1];
+			final IllegalStateException e = assertThrows(IllegalStateException.class, () -> halves.run(() -> halves
+				.both(() -> {
+					condEnded[0] = true;
+					return one.mul(2);
+				}, () -> {
+					throw new IllegalStateException("uncond half broke");
+				}), new Cancellation()));
+			assertEquals("uncond half broke", e.getMessage());
+			assertTrue(condEnded[0]);
+			final NDArray[] out = halves.run(() -> halves.both(() -> one.mul(2), () -> one.mul(3)), new Cancellation());
+			assertArrayEquals(new float[] { 2, 2 }, out[0].toFloatArray());
+			assertArrayEquals(new float[] { 3, 3 }, out[1].toFloatArray());
+			assertThrows(IllegalStateException.class, () -> halves.both(() -> one, () -> one),
+				"halves run on the stage thread only");
+		}
+	}
+}
