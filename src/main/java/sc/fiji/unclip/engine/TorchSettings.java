@@ -19,7 +19,8 @@ import com.sun.jna.Platform;
  * <ul>
  * <li>intra-op threads: the physical cores, at most {@value #MAX_DEFAULT_THREADS}; {@code -Dunclip.threads=N}
  * sets N, {@code -Dunclip.threads=auto} leaves libtorch's own choice. libtorch keeps the count process-wide:
- * every thread that runs a network (the service's batch runner included) gets it on its first kernel;</li>
+ * every thread that runs a network (the service's batch runner included) gets it on its first kernel, except
+ * the two threads that run the halves of guided image stages with half of it each ({@link GuidanceHalves});</li>
  * <li>one inter-op thread (the bundles' TorchScript never forks);</li>
  * <li>the OpenMP wait policy chosen from what other processes use of the CPUs when libtorch loads
  * ({@link OtherProcessesLoad}), unless the environment
