@@ -48,13 +48,18 @@ class GuidanceHalvesTest {
 		System.clearProperty(GuidanceHalves.PROPERTY);
 	}
 
+	/** The fixture's settings, with the halves forced on for this test. */
+	private static EmbeddedGenerator.Settings halvedSettings(final Fixture f) {
+		System.setProperty(GuidanceHalves.PROPERTY, "true");
+		final var r = f.request();
+		return generator.settings(r.get("n").getAsInt(), new SamplingOptions(r.get("steps").getAsInt(), r.get(
+			"guidance").getAsDouble(), r.get("scheduler").getAsString()));
+	}
+
 	@Test
 	void halvesMatchTheReferenceOnTheStageThreadAndRepeatExactly() throws Exception {
-		System.setProperty(GuidanceHalves.PROPERTY, "true");
 		final Fixture f = Fixture.load("text_defaults");
-		final var r = f.request();
-		final EmbeddedGenerator.Settings s = generator.settings(r.get("n").getAsInt(), new SamplingOptions(r.get(
-			"steps").getAsInt(), r.get("guidance").getAsDouble(), r.get("scheduler").getAsString()));
+		final EmbeddedGenerator.Settings s = halvedSettings(f);
 		final Set<String> decoderThreads = new HashSet<>();
 		final Map<String, Double> differences = new HashMap<>();
 		final ProgressListener where = (stage, step, total) -> {
@@ -78,11 +83,8 @@ class GuidanceHalvesTest {
 
 	@Test
 	void aCancellationStopsAHalvedStageAndThePairServesTheNextRequest() throws Exception {
-		System.setProperty(GuidanceHalves.PROPERTY, "true");
 		final Fixture f = Fixture.load("text_defaults");
-		final var r = f.request();
-		final EmbeddedGenerator.Settings s = generator.settings(r.get("n").getAsInt(), new SamplingOptions(r.get(
-			"steps").getAsInt(), r.get("guidance").getAsDouble(), r.get("scheduler").getAsString()));
+		final EmbeddedGenerator.Settings s = halvedSettings(f);
 		final Cancellation cancellation = new Cancellation();
 		final int[] decoderSteps = new int[1];
 		assertThrows(CancelledException.class, () -> generator.pipeline().run(f.pipelineRequest(s), f.noise(), (
