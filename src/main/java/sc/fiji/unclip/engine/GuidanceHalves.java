@@ -42,7 +42,6 @@ final class GuidanceHalves {
 
 	private static GuidanceHalves shared;
 
-	private final int threadsPerHalf;
 	private final boolean spin;
 	private final ExecutorService stages;
 	private final Thread stageThread, partner;
@@ -50,7 +49,6 @@ final class GuidanceHalves {
 	private volatile Object outcome;
 
 	private GuidanceHalves(final int threadsPerHalf, final boolean spin) {
-		this.threadsPerHalf = threadsPerHalf;
 		this.spin = spin;
 		final CountDownLatch ready = new CountDownLatch(2);
 		final Thread[] stage = new Thread[1];
@@ -103,10 +101,6 @@ final class GuidanceHalves {
 	/** The id of the stage thread, -1 before the pair starts (for {@link NetworkTime#loopCpu()}). */
 	static synchronized long stageThreadId() {
 		return shared == null ? -1 : shared.stageThread.getId();
-	}
-
-	int threadsPerHalf() {
-		return threadsPerHalf;
 	}
 
 	/**

@@ -402,6 +402,19 @@ final class TinyPipeline implements Pipeline {
 		return x;
 	}
 
+	/**
+	 * A step's inputs: sample, timesteps, conditioning. The outputs go to the sample's manager, so it is
+	 * attached to {@code step} while the step runs: that step's scope, not the loop's.
+	 */
+	private static NDList stepInputs(final NDManager step, final NDArray sample, final NDArray timestep,
+		final NDList conditioning)
+	{
+		final NDList inputs = new NDList(sample, timestep);
+		inputs.addAll(conditioning);
+		step.tempAttachAll(sample);
+		return inputs;
+	}
+
 	/** A stage's network output per step, [cond; uncond] when guided; its tensors live until it closes. */
 	private interface StepCall extends AutoCloseable {
 
@@ -441,11 +454,8 @@ final class TinyPipeline implements Pipeline {
 		@Override
 		public float[] output(final float[] x, final long t) {
 			try (NDManager step = scope.newSubManager()) {
-				final NDList inputs = new NDList(sample.of(x, copies), timestep.filled(t));
-				inputs.addAll(extra);
-				// the outputs go to the first input's manager: this step's scope, not the loop's
-				step.tempAttachAll(inputs.head());
-				return net.call(inputs).head().toFloatArray();
+				return net.call(stepInputs(step, sample.of(x, copies), timestep.filled(t), extra)).head()
+					.toFloatArray();
 			}
 		}
 
@@ -484,8 +494,8 @@ final class TinyPipeline implements Pipeline {
 		@Override
 		public float[] output(final float[] x, final long t) {
 			try (NDManager condStep = scope.newSubManager(); NDManager uncondStep = scope.newSubManager()) {
-				final NDList condInputs = inputs(condStep, condSample.of(x, 1), condTimestep.filled(t), cond);
-				final NDList uncondInputs = inputs(uncondStep, uncondSample.of(x, 1), uncondTimestep.filled(t),
+				final NDList condInputs = stepInputs(condStep, condSample.of(x, 1), condTimestep.filled(t), cond);
+				final NDList uncondInputs = stepInputs(uncondStep, uncondSample.of(x, 1), uncondTimestep.filled(t),
 					uncond);
 				final NDArray[] out = halves.both(() -> net.callUntimed(condInputs).head(), () -> net.callUntimed(
 					uncondInputs).head());
@@ -494,16 +504,6 @@ final class TinyPipeline implements Pipeline {
 				System.arraycopy(u, 0, both, c.length, u.length);
 				return both;
 			}
-		}
-
-		/** The outputs go to the sample's manager while a step runs: that step's scope. */
-		private static NDList inputs(final NDManager step, final NDArray sample, final NDArray timestep,
-			final NDList conditioning)
-		{
-			final NDList inputs = new NDList(sample, timestep);
-			inputs.addAll(conditioning);
-			step.tempAttachAll(sample);
-			return inputs;
 		}
 
 		@Override
