@@ -8,9 +8,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.jni.JniUtils;
 
 import sc.fiji.unclip.Cancellation;
@@ -40,13 +41,19 @@ final class GuidanceHalves {
 	/** How long a waiting thread spins: the time between two steps' network calls is about 0.1 ms. */
 	private static final long SPIN_NANOS = 200_000;
 
+	private static final Object DONE = new Object();
+
 	private static GuidanceHalves shared;
 
 	private final boolean spin;
 	private final ExecutorService stages;
 	private final Thread stageThread, partner;
-	private final AtomicReference<Supplier<NDArray>> pending = new AtomicReference<>();
+	private final AtomicReference<Runnable> pending = new AtomicReference<>();
 	private volatile Object outcome;
+	/** When the partner's last network call ended. */
+	private volatile long partnerCallEnd;
+	/** Whether a stage runs: only then does the partner spin for its next half (else it sleeps at once). */
+	private volatile boolean stageOpen;
 
 	private GuidanceHalves(final int threadsPerHalf, final boolean spin) {
 		this.spin = spin;
@@ -108,7 +115,16 @@ final class GuidanceHalves {
 	 * Interrupting the waiting thread stops the stage at its next step ({@code stop} is checked there).
 	 */
 	<T> T run(final Callable<T> stage, final Cancellation stop) {
-		final Future<T> result = stages.submit(stage);
+		final Future<T> result = stages.submit(() -> {
+			stageOpen = true;
+			try {
+				return stage.call();
+			}
+			finally {
+				stageOpen = false;
+				LockSupport.unpark(partner);
+			}
+		});
 		try {
 			return result.get();
 		}
@@ -126,29 +142,47 @@ final class GuidanceHalves {
 	}
 
 	/**
-	 * On the stage thread: {@code cond} here and {@code uncond} on the partner at once (timed as one network
-	 * call in {@link NetworkTime}). Waits for both, also when one fails.
-	 *
-	 * @return the outputs, cond first
+	 * On the stage thread: the network call {@code cond} here and {@code uncond} on the partner at once, each
+	 * followed on its own thread by {@code take} of its output (0 for cond, 1 for uncond), which is
+	 * responsible for freeing it. Waits for both, also when one fails. {@link NetworkTime} counts the span
+	 * until the later of the two calls ended as one call, and the stage thread's CPU time in it, less its own
+	 * {@code take}: reading the outputs back is the engine's time, not the networks'.
 	 */
-	NDArray[] both(final Supplier<NDArray> cond, final Supplier<NDArray> uncond) {
+	void both(final Supplier<NDList> cond, final Supplier<NDList> uncond, final ObjIntConsumer<NDList> take) {
 		if (Thread.currentThread() != stageThread) throw new IllegalStateException("halves run on the stage thread");
 		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
+		long condEnd = start, takeCpu = 0;
 		outcome = null;
-		pending.set(uncond);
+		pending.set(() -> {
+			final NDList out;
+			try {
+				out = uncond.get();
+			}
+			finally {
+				partnerCallEnd = System.nanoTime();
+			}
+			take.accept(out, 1);
+		});
 		LockSupport.unpark(partner);
-		final NDArray c;
 		try {
-			c = cond.get();
+			final NDList out;
+			try {
+				out = cond.get();
+			}
+			finally {
+				condEnd = System.nanoTime();
+			}
+			final long before = NetworkTime.threadCpu();
+			take.accept(out, 0);
+			takeCpu = NetworkTime.threadCpu() - before;
 		}
 		finally {
 			awaitOutcome();
-			NetworkTime.record(System.nanoTime() - start, NetworkTime.threadCpu() - cpu);
+			NetworkTime.record(Math.max(condEnd, partnerCallEnd) - start, NetworkTime.threadCpu() - cpu - takeCpu);
 		}
 		final Object u = outcome;
 		if (u instanceof RuntimeException e) throw e;
 		if (u instanceof Error e) throw e;
-		return new NDArray[] { c, (NDArray) u };
 	}
 
 	private void awaitOutcome() {
@@ -159,18 +193,18 @@ final class GuidanceHalves {
 		}
 	}
 
-	/** The partner's loop: take a half, evaluate it, hand back its output (or what it threw). */
+	/** The partner's loop: take a half, run it, report that it ended (or what it threw). */
 	private void serve() {
 		while (true) {
 			final long until = spin ? System.nanoTime() + SPIN_NANOS : 0;
-			Supplier<NDArray> half;
+			Runnable half;
 			while ((half = pending.getAndSet(null)) == null) {
-				if (spin && System.nanoTime() < until) Thread.onSpinWait();
+				if (spin && stageOpen && System.nanoTime() < until) Thread.onSpinWait();
 				else LockSupport.park(this);
 			}
-			Object result;
+			Object result = DONE;
 			try {
-				result = half.get();
+				half.run();
 			}
 			catch (final RuntimeException | Error e) {
 				result = e;

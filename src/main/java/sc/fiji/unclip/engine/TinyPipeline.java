@@ -1,5 +1,6 @@
 package sc.fiji.unclip.engine;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.ProgressListener;
+import sc.fiji.unclip.UnclipException;
 import sc.fiji.unclip.engine.sampling.DdimInversion;
 import sc.fiji.unclip.engine.sampling.SamplingRun;
 import sc.fiji.unclip.engine.sampling.Scheduler;
@@ -160,8 +162,9 @@ final class TinyPipeline implements Pipeline {
 				context, context);
 		try (NDManager call = manager.newSubManager()) {
 			final NDList out = textEncoder.call(new NDList(call.create(ids, new Shape(n, context))));
-			return new NDList(manager.create(out.get(0).toFloatArray(), new Shape(n, dim)), manager.create(out.get(1)
-				.toFloatArray(), new Shape(n, context, textWidth)));
+			final NDList kept = new NDList(out.get(0).reshape(n, dim), out.get(1).reshape(n, context, textWidth));
+			kept.attach(manager);
+			return kept;
 		}
 	}
 
@@ -173,8 +176,10 @@ final class TinyPipeline implements Pipeline {
 		final int n = prompts.size();
 		final NDList text = encodedTexts(manager, prompts);
 		final NDArray textEmbed = text.get(0), textHidden = text.get(1);
-		trace.record("text_embed", textEmbed.toFloatArray());
-		trace.record("text_hidden", textHidden.toFloatArray());
+		if (trace.records()) {
+			trace.record("text_embed", textEmbed.toFloatArray());
+			trace.record("text_hidden", textHidden.toFloatArray());
+		}
 		final JsonObject ps = bundle.manifest().getAsJsonObject("stages").getAsJsonObject("prior");
 		final SamplingRun run = scheduler(schedulerName, "prior").start(ps.get("steps").getAsInt());
 		final float[] x = scaled(noise.draw("prior.init", n, dim), run.initNoiseSigma());
@@ -279,7 +284,7 @@ final class TinyPipeline implements Pipeline {
 		public float[] invert(final float[] source, final float[] imageEmbedding,
 			final EmbeddedGenerator.Settings s, final ProgressListener progress, final Cancellation cancellation)
 		{
-			if (!s.scheduler().equals("ddim")) throw new sc.fiji.unclip.UnclipException("Keeping the layout " +
+			if (!s.scheduler().equals("ddim")) throw new UnclipException("Keeping the layout " +
 				"(DDIM inversion) needs the ddim scheduler, not " + s.scheduler() + "; use scheduler ddim or " +
 				"turn inversion off.");
 			final JsonObject config = bundle.manifest().getAsJsonObject("stages").getAsJsonObject("decoder")
@@ -324,12 +329,12 @@ final class TinyPipeline implements Pipeline {
 	static int upsamplerStart(final JsonObject stage) {
 		final String init = stage.has("init") ? stage.get("init").getAsString() : "noise";
 		if (init.equals("noise")) return -1;
-		if (!init.equals("low_res")) throw new sc.fiji.unclip.UnclipException("The model's upsampler stage has " +
+		if (!init.equals("low_res")) throw new UnclipException("The model's upsampler stage has " +
 			"init '" + init + "'; this engine knows 'noise' and 'low_res'.");
 		final int steps = stage.get("steps").getAsInt();
 		final double strength = stage.has("strength") ? stage.get("strength").getAsDouble() : 1.0;
 		final int start = (int) (steps * (1.0 - strength));
-		if (!(strength > 0 && strength <= 1) || start >= steps) throw new sc.fiji.unclip.UnclipException(
+		if (!(strength > 0 && strength <= 1) || start >= steps) throw new UnclipException(
 			"The model's upsampler strength " + strength + " is outside (0, 1] or leaves none of its " + steps +
 				" steps.");
 		return start;
@@ -396,23 +401,38 @@ final class TinyPipeline implements Pipeline {
 			final float[] out = call.output(x, timesteps[index]);
 			final float[] prediction = guided ? guided(out, x.length, (float) guidance) : out;
 			final float[] stepNoise = run.needsNoise(index) ? noise.draw(stage + ".step." + k, n, per) : null;
-			x = trace.record(stage + ".x." + k, run.step(prediction, index, x, stepNoise));
+			x = run.step(prediction, index, x, stepNoise);
+			if (trace.records()) x = trace.record(stage + ".x." + k, x);
 			progress.progress(stage, k + 1, total);
 		}
 		return x;
 	}
 
 	/**
-	 * A step's inputs: sample, timesteps, conditioning. The outputs go to the sample's manager, so it is
-	 * attached to {@code step} while the step runs: that step's scope, not the loop's.
+	 * A step's inputs: sample, timesteps, conditioning. The outputs go to the sample's manager, the refilled
+	 * input's own, so they live until the stage ends and are freed together ({@link #copyOutput}).
 	 */
-	private static NDList stepInputs(final NDManager step, final NDArray sample, final NDArray timestep,
-		final NDList conditioning)
-	{
+	private static NDList stepInputs(final NDArray sample, final NDArray timestep, final NDList conditioning) {
 		final NDList inputs = new NDList(sample, timestep);
 		inputs.addAll(conditioning);
-		step.tempAttachAll(sample);
 		return inputs;
+	}
+
+	/**
+	 * Copies a step's output of {@code length} floats into {@code into} at {@code offset}. Reading a tensor
+	 * back costs libtorch calls, and right after a network call each costs microseconds (its code and data
+	 * are no longer in the CPU's caches), which is most of the tiny kind's time between calls. So this makes
+	 * as few as DJL allows (type, device, one copy of the bytes) and leaves the tensor to be freed with the
+	 * stage's others, where freeing them in one go is cheap; a stage's outputs are a few hundred KB.
+	 */
+	private static void copyOutput(final NDList output, final float[] into, final int offset, final int length) {
+		final NDArray out = output.head();
+		if (out.getDataType() != DataType.FLOAT32) throw new UnclipException("The network returned " + out
+			.getDataType() + " values, expected float32; the model folder does not match this engine.");
+		final ByteBuffer bytes = out.toByteBuffer(false);
+		if (bytes.remaining() != (long) Float.BYTES * length) throw new UnclipException("The network returned " +
+			out.getShape() + ", expected " + length + " values; the model folder does not match this engine.");
+		bytes.asFloatBuffer().get(into, offset, length);
 	}
 
 	/** A stage's network output per step, [cond; uncond] when guided; its tensors live until it closes. */
@@ -428,7 +448,7 @@ final class TinyPipeline implements Pipeline {
 	private static final class BatchedCall implements StepCall {
 
 		private final TorchComponent net;
-		private final NDManager scope, conditioning;
+		private final NDManager conditioning;
 		private final RefilledInput sample, timestep;
 		private final NDList extra = new NDList();
 		private final int copies;
@@ -437,7 +457,6 @@ final class TinyPipeline implements Pipeline {
 			final NDList cond, final NDList uncond)
 		{
 			this.net = net;
-			this.scope = scope;
 			this.copies = copies;
 			final long[] dims = shape.getShape().clone();
 			dims[0] *= copies;
@@ -453,10 +472,9 @@ final class TinyPipeline implements Pipeline {
 
 		@Override
 		public float[] output(final float[] x, final long t) {
-			try (NDManager step = scope.newSubManager()) {
-				return net.call(stepInputs(step, sample.of(x, copies), timestep.filled(t), extra)).head()
-					.toFloatArray();
-			}
+			final float[] out = new float[copies * x.length];
+			copyOutput(net.call(stepInputs(sample.of(x, copies), timestep.filled(t), extra)), out, 0, out.length);
+			return out;
 		}
 
 		@Override
@@ -472,7 +490,6 @@ final class TinyPipeline implements Pipeline {
 
 		private final GuidanceHalves halves;
 		private final TorchComponent net;
-		private final NDManager scope;
 		private final RefilledInput condSample, condTimestep, uncondSample, uncondTimestep;
 		private final NDList cond, uncond;
 
@@ -481,7 +498,6 @@ final class TinyPipeline implements Pipeline {
 		{
 			this.halves = halves;
 			this.net = net;
-			this.scope = scope;
 			this.cond = cond;
 			this.uncond = uncond;
 			final Shape batch = new Shape(shape.get(0));
@@ -491,19 +507,15 @@ final class TinyPipeline implements Pipeline {
 			uncondTimestep = new RefilledInput(scope, batch, DataType.INT64);
 		}
 
+		/** Each half's thread copies its own output into the step's array [cond; uncond]. */
 		@Override
 		public float[] output(final float[] x, final long t) {
-			try (NDManager condStep = scope.newSubManager(); NDManager uncondStep = scope.newSubManager()) {
-				final NDList condInputs = stepInputs(condStep, condSample.of(x, 1), condTimestep.filled(t), cond);
-				final NDList uncondInputs = stepInputs(uncondStep, uncondSample.of(x, 1), uncondTimestep.filled(t),
-					uncond);
-				final NDArray[] out = halves.both(() -> net.callUntimed(condInputs).head(), () -> net.callUntimed(
-					uncondInputs).head());
-				final float[] c = out[0].toFloatArray(), u = out[1].toFloatArray();
-				final float[] both = Arrays.copyOf(c, c.length + u.length);
-				System.arraycopy(u, 0, both, c.length, u.length);
-				return both;
-			}
+			final NDList condInputs = stepInputs(condSample.of(x, 1), condTimestep.filled(t), cond);
+			final NDList uncondInputs = stepInputs(uncondSample.of(x, 1), uncondTimestep.filled(t), uncond);
+			final float[] both = new float[2 * x.length];
+			halves.both(() -> net.callUntimed(condInputs), () -> net.callUntimed(uncondInputs), (out, half) ->
+				copyOutput(out, both, half * x.length, x.length));
+			return both;
 		}
 
 		@Override

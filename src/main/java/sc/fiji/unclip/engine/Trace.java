@@ -8,8 +8,28 @@ package sc.fiji.unclip.engine;
 @FunctionalInterface
 public interface Trace {
 
-	Trace NONE = (name, values) -> values;
+	/** Sees nothing: a pipeline given it neither names nor copies its intermediates. */
+	Trace NONE = new Trace() {
+
+		@Override
+		public float[] record(final String name, final float[] values) {
+			return values;
+		}
+
+		@Override
+		public boolean records() {
+			return false;
+		}
+	};
 
 	/** Returns the values the pipeline continues with: {@code values} itself unless replaced. */
 	float[] record(String name, float[] values);
+
+	/**
+	 * Whether {@link #record} looks at the values; when not, a pipeline skips building names and reading
+	 * tensors back only for it (per denoising step, that is most of a small model's time between calls).
+	 */
+	default boolean records() {
+		return true;
+	}
 }

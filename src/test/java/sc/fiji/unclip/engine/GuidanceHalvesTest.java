@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 import sc.fiji.unclip.Cancellation;
@@ -105,21 +106,36 @@ class GuidanceHalvesTest {
 		final GuidanceHalves halves = GuidanceHalves.shared();
 		try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
 			final NDArray one = manager.ones(new ai.djl.ndarray.types.Shape(2));
-			final boolean[] condEnded = new boolean[1];
-			final IllegalStateException e = assertThrows(IllegalStateException.class, () -> halves.run(() -> halves
-				.both(() -> {
-					condEnded[0] = true;
-					return one.mul(2);
-				}, () -> {
+			final boolean[] condTaken = new boolean[1];
+			final IllegalStateException e = assertThrows(IllegalStateException.class, () -> halves.run(() -> {
+				halves.both(() -> new NDList(one.mul(2)), () -> {
 					throw new IllegalStateException("uncond half broke");
-				}), new Cancellation()));
+				}, (out, half) -> {
+					try (out) {
+						condTaken[0] = half == 0;
+					}
+				});
+				return null;
+			}, new Cancellation()));
 			assertEquals("uncond half broke", e.getMessage());
-			assertTrue(condEnded[0]);
-			final NDArray[] out = halves.run(() -> halves.both(() -> one.mul(2), () -> one.mul(3)), new Cancellation());
-			assertArrayEquals(new float[] { 2, 2 }, out[0].toFloatArray());
-			assertArrayEquals(new float[] { 3, 3 }, out[1].toFloatArray());
-			assertThrows(IllegalStateException.class, () -> halves.both(() -> one, () -> one),
-				"halves run on the stage thread only");
+			assertTrue(condTaken[0], "the cond half ran and took its output");
+			final float[][] taken = new float[2][];
+			final String[] threads = new String[2];
+			halves.run(() -> {
+				halves.both(() -> new NDList(one.mul(2)), () -> new NDList(one.mul(3)), (out, half) -> {
+					try (out) {
+						taken[half] = out.head().toFloatArray();
+						threads[half] = Thread.currentThread().getName();
+					}
+				});
+				return null;
+			}, new Cancellation());
+			assertArrayEquals(new float[] { 2, 2 }, taken[0]);
+			assertArrayEquals(new float[] { 3, 3 }, taken[1]);
+			assertEquals("unclip-guidance-stage", threads[0], "cond is taken where it ran");
+			assertEquals("unclip-guidance-partner", threads[1], "uncond is taken on the partner");
+			assertThrows(IllegalStateException.class, () -> halves.both(() -> new NDList(one), () -> new NDList(one),
+				(out, half) -> {}), "halves run on the stage thread only");
 		}
 	}
 }
