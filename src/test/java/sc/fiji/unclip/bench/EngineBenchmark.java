@@ -117,9 +117,10 @@ public final class EngineBenchmark {
 		System.out.printf("java_seconds_per_image %.4f (median of %d rounds of %d images, after %d warm-up " +
 			"images; the JVM's compilers took %.1f ms per measured image)%n", median(java), rounds, repeats,
 			JAVA_WARM_UP, (double) compiled / (rounds * repeats));
+		final String spin = TorchSettings.spinCountVariable();
 		System.out.printf("python_seconds_per_image %.4f (torch default threads), %.4f (%s threads, " +
-			"OMP_WAIT_POLICY=%s, as Java)%n", median(pythonDefault), median(pythonSame), threads, wait == null
-				? "unset" : wait);
+			"OMP_WAIT_POLICY=%s, GOMP_SPINCOUNT=%s, as Java)%n", median(pythonDefault), median(pythonSame), threads,
+			wait == null ? "unset" : wait, spin == null ? "unset" : spin);
 		System.out.printf("java_outside_networks %.1f%% of Java's wall time, %.1f%% of the CPU of the threads running the loop " +
 			"time (medians)%n", 100 * median(outside), 100 * median(outsideCpu));
 		if (Math.min(cold, rounds) > 0) System.out.printf("cold_start_to_first_image %.2f s (median of %d fresh " +
@@ -221,6 +222,9 @@ public final class EngineBenchmark {
 		pb.environment().put("PYTHONPATH", "models/tools");
 		if (wait != null) pb.environment().put("OMP_WAIT_POLICY", wait);
 		else pb.environment().remove("OMP_WAIT_POLICY");
+		final String spin = TorchSettings.spinCountVariable();
+		if (threads != null && spin != null) pb.environment().put("GOMP_SPINCOUNT", spin);
+		else pb.environment().remove("GOMP_SPINCOUNT");
 		final String[] line = run(pb, "the Python reference", "python_seconds_per_image ").split(" ");
 		for (int i = 0; i + 1 < line.length; i++)
 			if (line[i].equals("peak_rss_mib")) rss[0] = Math.max(rss[0], Double.parseDouble(line[i + 1]));

@@ -58,7 +58,12 @@ class TorchSettingsTest {
 		assertEquals(TorchSettings.waitPolicyVariable(), seen);
 		final String line = TorchSettings.description();
 		final String why = Platform.isLinux() ? "(other processes busy on " : "(load ";
-		assertTrue(seen == null ? line.contains("wait policy libgomp's default: threads spin " + why) : line
-			.contains("wait policy PASSIVE " + why), line);
+		assertTrue(seen == null ? line.contains("wait policy threads spin, GOMP_SPINCOUNT=") && line.contains(why)
+			: line.contains("wait policy PASSIVE " + why), line);
+		if (seen == null && System.getenv("GOMP_SPINCOUNT") == null) {
+			assertEquals(TorchSettings.BOUNDED_SPIN_COUNT, Native.load("c", LibC.class).getenv("GOMP_SPINCOUNT"),
+				"spinning is bounded for libgomp");
+			assertEquals(TorchSettings.BOUNDED_SPIN_COUNT, TorchSettings.spinCountVariable());
+		}
 	}
 }
