@@ -423,7 +423,7 @@ final class TinyPipeline implements Pipeline {
 	 * back costs libtorch calls, and right after a network call each costs microseconds (its code and data
 	 * are no longer in the CPU's caches), which is most of the tiny kind's time between calls. So this makes
 	 * as few as DJL allows (type, device, one copy of the bytes) and leaves the tensor to be freed with the
-	 * stage's others, where freeing them in one go is cheap; a stage's outputs are a few hundred KB.
+	 * stage's others, where freeing them in one go is cheap; they are a few hundred KB per image.
 	 */
 	private static void copyOutput(final NDList output, final float[] into, final int offset, final int length) {
 		final NDArray out = output.head();
