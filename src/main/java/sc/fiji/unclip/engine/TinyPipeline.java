@@ -485,12 +485,15 @@ final class TinyPipeline implements Pipeline {
 		}
 	}
 
-	/** The halves in two calls at once ({@link GuidanceHalves}), each with its own refilled inputs. */
+	/**
+	 * The halves in two calls at once ({@link GuidanceHalves}), each with its own refilled sample; the
+	 * timesteps are the same for both and only read, so one tensor serves both calls.
+	 */
 	private static final class HalvedCall implements StepCall {
 
 		private final GuidanceHalves halves;
 		private final TorchComponent net;
-		private final RefilledInput condSample, condTimestep, uncondSample, uncondTimestep;
+		private final RefilledInput condSample, uncondSample, timestep;
 		private final NDList cond, uncond;
 
 		HalvedCall(final GuidanceHalves halves, final TorchComponent net, final NDManager scope,
@@ -500,18 +503,17 @@ final class TinyPipeline implements Pipeline {
 			this.net = net;
 			this.cond = cond;
 			this.uncond = uncond;
-			final Shape batch = new Shape(shape.get(0));
 			condSample = new RefilledInput(scope, shape, DataType.FLOAT32);
-			condTimestep = new RefilledInput(scope, batch, DataType.INT64);
 			uncondSample = new RefilledInput(scope, shape, DataType.FLOAT32);
-			uncondTimestep = new RefilledInput(scope, batch, DataType.INT64);
+			timestep = new RefilledInput(scope, new Shape(shape.get(0)), DataType.INT64);
 		}
 
 		/** Each half's thread copies its own output into the step's array [cond; uncond]. */
 		@Override
 		public float[] output(final float[] x, final long t) {
-			final NDList condInputs = stepInputs(condSample.of(x, 1), condTimestep.filled(t), cond);
-			final NDList uncondInputs = stepInputs(uncondSample.of(x, 1), uncondTimestep.filled(t), uncond);
+			final NDArray steps = timestep.filled(t);
+			final NDList condInputs = stepInputs(condSample.of(x, 1), steps, cond);
+			final NDList uncondInputs = stepInputs(uncondSample.of(x, 1), steps, uncond);
 			final float[] both = new float[2 * x.length];
 			halves.both(() -> net.callUntimed(condInputs), () -> net.callUntimed(uncondInputs), (out, half) ->
 				copyOutput(out, both, half * x.length, x.length));
@@ -520,8 +522,8 @@ final class TinyPipeline implements Pipeline {
 
 		@Override
 		public void close() {
-			try (condSample; condTimestep; uncondSample; uncondTimestep) {
-				// closes all four
+			try (condSample; uncondSample; timestep) {
+				// closes all three
 			}
 		}
 	}
