@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.unclip.Cancellation;
@@ -21,19 +19,7 @@ import sc.fiji.unclip.engine.io.ChannelDifference;
  * {@link EmbeddedGenerator#textToImageBatch}: requests with different prompts and seeds run through the
  * networks as one batch, and each result equals the request run alone (image i with seed + i).
  */
-class CrossRequestBatchTest {
-
-	static EmbeddedGenerator generator;
-
-	@BeforeAll
-	static void open() {
-		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
-	}
-
-	@AfterAll
-	static void close() {
-		generator.close();
-	}
+class CrossRequestBatchTest extends WithBundledGenerator {
 
 	@Test
 	void oneBatchOfDifferentPromptsAndSeedsEqualsEachRequestAlone() {

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import ai.djl.ndarray.NDManager;
@@ -31,20 +29,9 @@ import sc.fiji.unclip.VariationRequest;
 import sc.fiji.unclip.engine.io.ArgbImages;
 
 /** The embedded generator on the real bundle: determinism, batching, progress, cancellation, bad input. */
-class EmbeddedGeneratorTest {
+class EmbeddedGeneratorTest extends WithBundledGenerator {
 
 	static final SamplingOptions FAST = new SamplingOptions(4, null, null);
-	static EmbeddedGenerator generator;
-
-	@BeforeAll
-	static void open() {
-		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
-	}
-
-	@AfterAll
-	static void close() {
-		generator.close();
-	}
 
 	static int[] pixels(final Img<ARGBType> image) {
 		return ArgbImages.pixels(image);

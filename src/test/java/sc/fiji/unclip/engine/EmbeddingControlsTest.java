@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import net.imglib2.img.Img;
@@ -28,20 +26,9 @@ import sc.fiji.unclip.engine.io.ArgbImages;
  * yellow on the same background in most sources; inversion keeps the shape where it was. Fewer sources than
  * models/shapes-tiny/EVAL.md measures, with thresholds below the measured rates.
  */
-class EmbeddingControlsTest {
+class EmbeddingControlsTest extends WithBundledGenerator {
 
-	static EmbeddedGenerator generator;
 	static final ShapesAnalyser ANALYSER = ShapesAnalyser.ofBundle();
-
-	@BeforeAll
-	static void open() {
-		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
-	}
-
-	@AfterAll
-	static void close() {
-		generator.close();
-	}
 
 	private static Img<ARGBType> image(final String prompt, final long seed) {
 		return generator.textToImage(new TextToImageRequest(prompt, 1, seed, null), null, null).images().get(0);

@@ -10,9 +10,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import ai.djl.Device;
@@ -30,19 +28,7 @@ import sc.fiji.unclip.SamplingOptions;
  * thread): the same results as the reference within parity's tolerance, on the engine's stage thread,
  * reproducible, stopped by a cancellation, and a failing half reported without breaking the pair.
  */
-class GuidanceHalvesTest {
-
-	static EmbeddedGenerator generator;
-
-	@BeforeAll
-	static void open() {
-		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
-	}
-
-	@AfterAll
-	static void close() {
-		generator.close();
-	}
+class GuidanceHalvesTest extends WithBundledGenerator {
 
 	@AfterEach
 	void batchedAgain() {

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import net.imglib2.img.Img;
@@ -20,21 +18,10 @@ import sc.fiji.unclip.VariationRequest;
  * ({@code models/shapes-tiny/world.json}): the shape has the prompt's colour in at least 80% of images, and
  * variations keep the source's shape colour. Fails on an untrained bundle by design.
  */
-class ShapesWorldSemanticsTest {
+class ShapesWorldSemanticsTest extends WithBundledGenerator {
 
-	static EmbeddedGenerator generator;
 	static final ShapesAnalyser ANALYSER = ShapesAnalyser.ofBundle();
 	static List<String> shapes = ANALYSER.shapes();
-
-	@BeforeAll
-	static void open() {
-		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
-	}
-
-	@AfterAll
-	static void close() {
-		generator.close();
-	}
 
 	/** Scenes to ask for: each colour on a different background, shapes in turn. */
 	static List<String[]> scenes() {

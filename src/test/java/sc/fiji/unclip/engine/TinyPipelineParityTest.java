@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,20 +28,9 @@ import sc.fiji.unclip.SamplingOptions;
  * another CPU's vector kernels round differently, so ./test.sh has the Python reference write the fixtures on
  * the machine that runs the tests ({@link Fixture#ROOT}).
  */
-class TinyPipelineParityTest {
+class TinyPipelineParityTest extends WithBundledGenerator {
 
 	static final double TOLERANCE = 1e-4;
-	static EmbeddedGenerator generator;
-
-	@BeforeAll
-	static void open() {
-		generator = EmbeddedGenerator.open(BundledModel.FOLDER);
-	}
-
-	@AfterAll
-	static void close() {
-		generator.close();
-	}
 
 	/** Every pipeline case the Python side wrote (folders with case.json and tensors.npz). */
 	static List<String> cases() throws java.io.IOException {
