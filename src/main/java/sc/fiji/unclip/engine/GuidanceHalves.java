@@ -1,33 +1,30 @@
 package sc.fiji.unclip.engine;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.jni.JniUtils;
 
-import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.CancelledException;
-import sc.fiji.unclip.UnclipException;
 
 /**
- * Two engine threads that evaluate the conditional and the unconditional half of a guided denoising step side
- * by side, each with half of libtorch's threads, instead of one call on the doubled batch with all of them.
+ * The conditional and the unconditional half of a guided denoising step evaluated side by side, each with half
+ * of libtorch's threads, instead of one call on the doubled batch with all of them.
  * <p>
  * Why: the tiny kind's decoder is made of kernels too small for libtorch to spread well over threads; one
  * batch-2 call at 2 threads took 5.0-6.9 ms on the 2-core development machine where two batch-1 calls at one
  * thread each, side by side, took 3.6-4.9 ms (README "Performance"). libtorch keeps its thread count per
- * thread (OpenMP's), so the halves run on threads of their own, set once: a whole guided stage runs on the
- * {@linkplain #run stage thread}, which hands one half of each step to its partner thread. Both are daemon
- * threads that live as long as the process; stages of concurrent generations take turns on them.
+ * thread (OpenMP's), so a guided stage {@linkplain #run runs on the calling thread} with its count lowered to
+ * a half's for the stage, and hands one half of each step to a partner thread that keeps that count. The
+ * stage stays on the caller, rather than going to an engine thread of its own, because on the development
+ * VM a thread that has just woken ran small operations 5-15x slower for a while, and handing a stage over
+ * costs two such wake-ups per image. The partner is a daemon thread that lives as long as the process;
+ * guided stages of concurrent generations take turns.
  * <p>
  * A waiting thread spins for a moment before it sleeps when the OpenMP threads spin too (the cores were free
  * when libtorch loaded, {@link TorchSettings}); otherwise it sleeps at once, so that on a busy machine it
@@ -42,8 +39,8 @@ final class GuidanceHalves {
 	private static final long SPIN_NANOS = 200_000;
 
 	/**
-	 * How long the stage thread spins for the other half of its step. The halves end up to a few ms apart when
-	 * another thread takes a core for a while, and waking a sleeping thread took 50-100 us on the 2-core
+	 * How long the stage's thread spins for the other half of its step. The halves end up to a few ms apart
+	 * when another thread takes a core for a while, and waking a sleeping thread took 50-100 us on the 2-core
 	 * development machine; spinning 2 ms instead of 0.2 cut the time outside the networks from 4.2-4.6 % to
 	 * 3.7-4.1 % of wall time (2026-12-08, three alternating runs of 80 images each).
 	 */
@@ -53,33 +50,29 @@ final class GuidanceHalves {
 
 	private static GuidanceHalves shared;
 
+	private final int threadsPerHalf;
 	private final boolean spin;
-	private final ExecutorService stages;
-	private final Thread stageThread, partner;
+	/** Guided stages take turns, in the order they asked. */
+	private final ReentrantLock turn = new ReentrantLock(true);
+	private final Thread partner;
 	private final AtomicReference<Runnable> pending = new AtomicReference<>();
 	private volatile Object outcome;
+	/** The thread whose stage runs now (null between stages): the one that wakes when a half ends. */
+	private volatile Thread stageThread;
 	/** When the partner's last network call ended. */
 	private volatile long partnerCallEnd;
-	/** Whether a stage runs: only then does the partner spin for its next half (else it sleeps at once). */
-	private volatile boolean stageOpen;
 
 	private GuidanceHalves(final int threadsPerHalf, final boolean spin) {
+		this.threadsPerHalf = threadsPerHalf;
 		this.spin = spin;
-		final CountDownLatch ready = new CountDownLatch(2);
-		final Thread[] stage = new Thread[1];
-		stages = Executors.newSingleThreadExecutor(task -> {
-			stage[0] = daemon(task, "unclip-guidance-stage");
-			return stage[0];
-		});
-		stages.execute(() -> {
-			useThreads(threadsPerHalf);
-			ready.countDown();
-		});
-		partner = daemon(() -> {
-			useThreads(threadsPerHalf);
+		final CountDownLatch ready = new CountDownLatch(1);
+		partner = new Thread(() -> {
+			JniUtils.getNumThreads();
+			JniUtils.setNumThreads(threadsPerHalf);
 			ready.countDown();
 			serve();
 		}, "unclip-guidance-partner");
+		partner.setDaemon(true);
 		partner.start();
 		try {
 			ready.await();
@@ -88,7 +81,6 @@ final class GuidanceHalves {
 			Thread.currentThread().interrupt();
 			throw new CancelledException();
 		}
-		stageThread = stage[0];
 	}
 
 	/** Whether guided image stages use the halves, by {@value #PROPERTY} and libtorch's threads. */
@@ -100,9 +92,9 @@ final class GuidanceHalves {
 	}
 
 	/**
-	 * The process's pair, started on first use with half of the calling thread's libtorch threads each (at
-	 * least one). Setting a thread's count also sets libtorch's default for threads that have not run a
-	 * kernel yet, so the caller's count is set again afterwards.
+	 * The process's halves, their partner started on first use, with half of the calling thread's libtorch
+	 * threads each (at least one). Setting a thread's count also sets libtorch's default for threads that
+	 * have not run a kernel yet, so the caller's count is set again afterwards.
 	 */
 	static synchronized GuidanceHalves shared() {
 		if (shared == null) {
@@ -113,51 +105,43 @@ final class GuidanceHalves {
 		return shared;
 	}
 
-	/** The id of the stage thread, -1 before the pair starts (for {@link NetworkTime#loopCpu()}). */
-	static synchronized long stageThreadId() {
-		return shared == null ? -1 : shared.stageThread.getId();
-	}
-
 	/**
-	 * Runs a whole guided stage on the stage thread, after the stages queued before it, and waits for it.
-	 * Interrupting the waiting thread stops the stage at its next step ({@code stop} is checked there).
+	 * Runs a whole guided stage on the calling thread, with its libtorch threads lowered to a half's while it
+	 * runs, after the guided stages that asked before it. Setting the count also sets libtorch's default
+	 * for threads that run their first kernel meanwhile, so engine threads set their own count before they
+	 * make a network call ({@link Libtorch#useProcessThreads()}).
 	 */
-	<T> T run(final Callable<T> stage, final Cancellation stop) {
-		final Future<T> result = stages.submit(() -> {
-			stageOpen = true;
-			try {
-				return stage.call();
-			}
-			finally {
-				stageOpen = false;
-				LockSupport.unpark(partner);
-			}
-		});
+	<T> T run(final Supplier<T> stage) {
 		try {
-			return result.get();
+			turn.lockInterruptibly();
 		}
 		catch (final InterruptedException e) {
-			stop.cancel();
 			Thread.currentThread().interrupt();
 			throw new CancelledException();
 		}
-		catch (final ExecutionException e) {
-			final Throwable cause = e.getCause();
-			if (cause instanceof RuntimeException r) throw r;
-			if (cause instanceof Error error) throw error;
-			throw new UnclipException("A guided stage failed: " + cause, cause);
+		final int own = JniUtils.getNumThreads();
+		try {
+			JniUtils.setNumThreads(threadsPerHalf);
+			stageThread = Thread.currentThread();
+			return stage.get();
+		}
+		finally {
+			stageThread = null;
+			LockSupport.unpark(partner);
+			JniUtils.setNumThreads(own);
+			turn.unlock();
 		}
 	}
 
 	/**
-	 * On the stage thread: the network call {@code cond} here and {@code uncond} on the partner at once, each
-	 * followed on its own thread by {@code take} of its output (0 for cond, 1 for uncond), which is
+	 * Inside a {@linkplain #run stage}: the network call {@code cond} here and {@code uncond} on the partner at
+	 * once, each followed on its own thread by {@code take} of its output (0 for cond, 1 for uncond), which is
 	 * responsible for freeing it. Waits for both, also when one fails. {@link NetworkTime} counts the span
-	 * until the later of the two calls ended as one call, and the stage thread's CPU time in it, less its own
+	 * until the later of the two calls ended as one call, and this thread's CPU time in it, less its own
 	 * {@code take}: reading the outputs back is the engine's time, not the networks'.
 	 */
 	void both(final Supplier<NDList> cond, final Supplier<NDList> uncond, final ObjIntConsumer<NDList> take) {
-		if (Thread.currentThread() != stageThread) throw new IllegalStateException("halves run on the stage thread");
+		if (Thread.currentThread() != stageThread) throw new IllegalStateException("halves run inside a stage");
 		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
 		long condEnd = start, takeCpu = 0;
 		outcome = null;
@@ -207,7 +191,7 @@ final class GuidanceHalves {
 			final long until = spin ? System.nanoTime() + SPIN_NANOS : 0;
 			Runnable half;
 			while ((half = pending.getAndSet(null)) == null) {
-				if (spin && stageOpen && System.nanoTime() < until) Thread.onSpinWait();
+				if (spin && stageThread != null && System.nanoTime() < until) Thread.onSpinWait();
 				else LockSupport.park(this);
 			}
 			Object result = DONE;
@@ -220,20 +204,5 @@ final class GuidanceHalves {
 			outcome = result;
 			LockSupport.unpark(stageThread);
 		}
-	}
-
-	/**
-	 * libtorch's threads for the calling thread: reading the count first makes libtorch adopt its default for
-	 * this thread, which it would otherwise do at the first kernel, over the count set here.
-	 */
-	private static void useThreads(final int threads) {
-		JniUtils.getNumThreads();
-		JniUtils.setNumThreads(threads);
-	}
-
-	private static Thread daemon(final Runnable task, final String name) {
-		final Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		return thread;
 	}
 }

@@ -1,6 +1,7 @@
 package sc.fiji.unclip.engine;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 import sc.fiji.unclip.UnclipException;
 
@@ -18,7 +19,23 @@ public final class Libtorch {
 	/** The libtorch version this engine is built and tested with. */
 	public static final String TESTED_VERSION = "2.7.1";
 
+	/** Threads that have had their libtorch count checked ({@link #useProcessThreads()}). */
+	private static final ThreadLocal<Boolean> COUNTED = ThreadLocal.withInitial(() -> false);
+
 	private Libtorch() {}
+
+	/**
+	 * Gives the calling thread the process's libtorch thread count ({@link TorchSettings#threads()}), once per
+	 * thread. libtorch gives a thread its count at its first kernel, from a process-wide default that
+	 * setting any thread's count changes; a guided stage lowers its own thread's count while it runs
+	 * ({@link GuidanceHalves}), so a thread that started meanwhile would otherwise keep the lowered count.
+	 */
+	static void useProcessThreads() {
+		if (COUNTED.get()) return;
+		COUNTED.set(true);
+		final int threads = TorchSettings.threads();
+		if (JniUtils.getNumThreads() != threads) JniUtils.setNumThreads(threads);
+	}
 
 	/** The engine, started on first use. */
 	public static Engine start() {

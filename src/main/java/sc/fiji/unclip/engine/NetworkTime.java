@@ -39,15 +39,6 @@ public final class NetworkTime {
 		return THREADS.getCurrentThreadCpuTime();
 	}
 
-	/**
-	 * CPU time of the current thread and of the thread that runs guided image stages on its behalf
-	 * ({@link GuidanceHalves}): the threads whose time inside network calls {@link #cpuNanos()} counts.
-	 */
-	public static long loopCpu() {
-		final long stage = GuidanceHalves.stageThreadId();
-		return threadCpu() + (stage < 0 ? 0 : Math.max(0, THREADS.getThreadCpuTime(stage)));
-	}
-
 	static void record(final long nanos, final long cpuNanos) {
 		NANOS.add(nanos);
 		CPU_NANOS.add(cpuNanos);

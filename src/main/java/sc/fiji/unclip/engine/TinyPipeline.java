@@ -369,26 +369,24 @@ final class TinyPipeline implements Pipeline {
 	{
 		final boolean guided = guidance != 1.0;
 		final NDManager scope = cond.head().getManager();
-		final Cancellation stop = new Cancellation();
 		if (guided && shape.dimension() == 4 && GuidanceHalves.wanted(device.getDeviceType().equals(
 			Device.Type.CPU)))
 		{
 			final GuidanceHalves halves = GuidanceHalves.shared();
 			return halves.run(() -> {
 				try (StepCall call = new HalvedCall(halves, net, scope, shape, cond, uncond)) {
-					return steps(stage, call, run, start, x, n, guidance, noise, progress, cancellation, stop, trace);
+					return steps(stage, call, run, start, x, n, guidance, noise, progress, cancellation, trace);
 				}
-			}, stop);
+			});
 		}
 		try (StepCall call = new BatchedCall(net, scope, shape, guided ? 2 : 1, cond, uncond)) {
-			return steps(stage, call, run, start, x, n, guidance, noise, progress, cancellation, stop, trace);
+			return steps(stage, call, run, start, x, n, guidance, noise, progress, cancellation, trace);
 		}
 	}
 
 	private static float[] steps(final String stage, final StepCall call, final SamplingRun run,
 		final int start, float[] x, final int n, final double guidance, final NoiseSource noise,
-		final ProgressListener progress, final Cancellation cancellation, final Cancellation stop,
-		final Trace trace)
+		final ProgressListener progress, final Cancellation cancellation, final Trace trace)
 	{
 		final long[] timesteps = run.timesteps();
 		final int total = timesteps.length - start;
@@ -396,7 +394,6 @@ final class TinyPipeline implements Pipeline {
 		final int per = x.length / n;
 		for (int k = 0; k < total; k++) {
 			cancellation.check();
-			stop.check();
 			final int index = start + k;
 			final float[] out = call.output(x, timesteps[index]);
 			final float[] prediction = guided ? guided(out, x.length, (float) guidance) : out;

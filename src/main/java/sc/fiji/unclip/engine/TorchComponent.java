@@ -56,8 +56,12 @@ final class TorchComponent implements AutoCloseable {
 		if (!Boolean.getBoolean("unclip.jit.optimize")) JniUtils.setGraphExecutorOptimize(false);
 	}
 
-	/** Runs the network (timed in {@link NetworkTime}); the outputs are attached to the first input's manager. */
+	/**
+	 * Runs the network (timed in {@link NetworkTime}) with the process's libtorch threads; the outputs are
+	 * attached to the first input's manager.
+	 */
 	NDList call(final NDList inputs) {
+		Libtorch.useProcessThreads();
 		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
 		try {
 			return callUntimed(inputs);
@@ -67,7 +71,10 @@ final class TorchComponent implements AutoCloseable {
 		}
 	}
 
-	/** {@link #call} for calls that their caller times as one span: concurrent ones ({@link GuidanceHalves}). */
+	/**
+	 * {@link #call} for calls that their caller times as one span, on threads whose libtorch count it set:
+	 * concurrent ones ({@link GuidanceHalves}).
+	 */
 	NDList callUntimed(final NDList inputs) {
 		optimiseForShortRuns();
 		try {

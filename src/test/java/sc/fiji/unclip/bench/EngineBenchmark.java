@@ -92,14 +92,14 @@ public final class EngineBenchmark {
 				generator.textToImage(new TextToImageRequest(PROMPT, seed), null, null);
 			for (int round = 0; round < rounds; round++) {
 				final long networks = NetworkTime.nanos(), networksCpu = NetworkTime.cpuNanos(), cpu = NetworkTime
-					.loopCpu(), compiling = COMPILER.getTotalCompilationTime(), start = System.nanoTime();
+					.threadCpu(), compiling = COMPILER.getTotalCompilationTime(), start = System.nanoTime();
 				for (int seed = 0; seed < repeats; seed++)
 					generator.textToImage(new TextToImageRequest(PROMPT, seed), null, null);
 				final long total = System.nanoTime() - start;
 				compiled += COMPILER.getTotalCompilationTime() - compiling;
 				java[round] = total / 1e9 / repeats;
 				outside[round] = 1.0 - (double) (NetworkTime.nanos() - networks) / total;
-				final long threadCpu = NetworkTime.loopCpu() - cpu;
+				final long threadCpu = NetworkTime.threadCpu() - cpu;
 				outsideCpu[round] = 1.0 - (double) (NetworkTime.cpuNanos() - networksCpu) / threadCpu;
 				System.out.printf("round %d: java_seconds_per_image %.4f outside_networks %.1f%% (wall), %.1f%% " +
 					"(CPU of the threads running the loop)%n", round + 1, java[round], 100 * outside[round], 100 *

@@ -17,6 +17,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 
 import sc.fiji.unclip.Cancellation;
 import sc.fiji.unclip.CancelledException;
@@ -25,7 +26,7 @@ import sc.fiji.unclip.SamplingOptions;
 
 /**
  * Guided image stages with their halves side by side (forced on here, where the tests run libtorch with one
- * thread): the same results as the reference within parity's tolerance, on the engine's stage thread,
+ * thread): the same results as the reference within parity's tolerance, with the stage on the calling thread,
  * reproducible, stopped by a cancellation, and a failing half reported without breaking the pair.
  */
 class GuidanceHalvesTest extends WithBundledGenerator {
@@ -44,7 +45,7 @@ class GuidanceHalvesTest extends WithBundledGenerator {
 	}
 
 	@Test
-	void halvesMatchTheReferenceOnTheStageThreadAndRepeatExactly() throws Exception {
+	void halvesMatchTheReferenceOnTheCallingThreadAndRepeatExactly() throws Exception {
 		final Fixture f = Fixture.load("text_defaults");
 		final EmbeddedGenerator.Settings s = halvedSettings(f);
 		final Set<String> decoderThreads = new HashSet<>();
@@ -58,7 +59,8 @@ class GuidanceHalvesTest extends WithBundledGenerator {
 					key), values));
 				return values;
 			});
-		assertEquals(Set.of("unclip-guidance-stage"), decoderThreads, "the decoder's steps ran on the stage thread");
+		assertEquals(Set.of(Thread.currentThread().getName()), decoderThreads, "the decoder's steps ran on the " +
+			"calling thread");
 		assertTrue(differences.keySet().stream().filter(k -> k.startsWith("decoder.x.")).count() > 1, differences
 			.keySet().toString());
 		differences.forEach((key, d) -> assertTrue(d <= TinyPipelineParityTest.TOLERANCE, key + " differs from " +
@@ -87,6 +89,47 @@ class GuidanceHalvesTest extends WithBundledGenerator {
 		assertTrue(TinyPipelineParityTest.maxAbsDifference(f.get("image"), image) <= TinyPipelineParityTest.TOLERANCE);
 	}
 
+	/**
+	 * A stage lowers its thread's libtorch count only while it runs; a thread that starts meanwhile (and so
+	 * would take the lowered count as libtorch's default) gets the process's count at its first network call.
+	 * The process's count is raised to 2 here so that it differs from a half's.
+	 */
+	@Test
+	void aStageLowersItsThreadsCountOnlyWhileItRunsAndNewThreadsGetTheProcesssCount() throws Exception {
+		final String djlThreads = "ai.djl.pytorch.num_threads";
+		final String given = System.getProperty(djlThreads);
+		final int own = JniUtils.getNumThreads();
+		final GuidanceHalves halves = GuidanceHalves.shared();
+		try {
+			System.setProperty(djlThreads, "2");
+			JniUtils.setNumThreads(2);
+			final int[] inside = new int[2];
+			halves.run(() -> {
+				inside[0] = JniUtils.getNumThreads();
+				final Thread fresh = new Thread(() -> {
+					Libtorch.useProcessThreads();
+					inside[1] = JniUtils.getNumThreads();
+				});
+				fresh.start();
+				try {
+					fresh.join();
+				}
+				catch (final InterruptedException e) {
+					throw new IllegalStateException(e);
+				}
+				return null;
+			});
+			assertEquals(1, inside[0], "a half's count inside the stage");
+			assertEquals(2, inside[1], "a thread started during the stage runs with the process's count");
+			assertEquals(2, JniUtils.getNumThreads(), "the caller's count is back after the stage");
+		}
+		finally {
+			if (given == null) System.clearProperty(djlThreads);
+			else System.setProperty(djlThreads, given);
+			JniUtils.setNumThreads(own);
+		}
+	}
+
 	@Test
 	void aFailingHalfIsReportedAfterBothEndedAndThePairGoesOn() {
 		final GuidanceHalves halves = GuidanceHalves.shared();
@@ -102,7 +145,7 @@ class GuidanceHalvesTest extends WithBundledGenerator {
 					}
 				});
 				return null;
-			}, new Cancellation()));
+			}));
 			assertEquals("uncond half broke", e.getMessage());
 			assertTrue(condTaken[0], "the cond half ran and took its output");
 			final float[][] taken = new float[2][];
@@ -115,13 +158,13 @@ class GuidanceHalvesTest extends WithBundledGenerator {
 					}
 				});
 				return null;
-			}, new Cancellation());
+			});
 			assertArrayEquals(new float[] { 2, 2 }, taken[0]);
 			assertArrayEquals(new float[] { 3, 3 }, taken[1]);
-			assertEquals("unclip-guidance-stage", threads[0], "cond is taken where it ran");
+			assertEquals(Thread.currentThread().getName(), threads[0], "cond is taken where it ran, on the caller");
 			assertEquals("unclip-guidance-partner", threads[1], "uncond is taken on the partner");
 			assertThrows(IllegalStateException.class, () -> halves.both(() -> new NDList(one), () -> new NDList(one),
-				(out, half) -> {}), "halves run on the stage thread only");
+				(out, half) -> {}), "halves run inside a stage only");
 		}
 	}
 }
