@@ -183,13 +183,19 @@ final class TinyPipeline implements Pipeline {
 		final JsonObject ps = bundle.manifest().getAsJsonObject("stages").getAsJsonObject("prior");
 		final SamplingRun run = scheduler(schedulerName, "prior").start(ps.get("steps").getAsInt());
 		final float[] x = scaled(noise.draw("prior.init", n, dim), run.initNoiseSigma());
-		final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), ps.get("guidance")
-			.getAsDouble(), new NDList(textEmbed, textHidden), new NDList(manager.zeros(textEmbed.getShape()),
-				manager.zeros(textHidden.getShape())), noise, progress, cancellation, trace);
+		final double guidance = ps.get("guidance").getAsDouble();
+		final NDList unconditioned = guidance == 1.0 ? null : new NDList(manager.zeros(textEmbed.getShape()),
+			manager.zeros(textHidden.getShape()));
+		final float[] sample = denoise("prior", prior, run, 0, x, n, new Shape(n, dim), guidance, new NDList(
+			textEmbed, textHidden), unconditioned, noise, progress, cancellation, trace);
+		// F.normalize(x / latent_scale) as the reference computes it: the division in float32 (IEEE, so the
+		// same bits as libtorch's), the normalisation with libtorch's own kernels (its reduction order)
+		final float scale = ps.get("latent_scale").getAsFloat();
+		final float[] scaled = new float[sample.length];
+		for (int i = 0; i < scaled.length; i++)
+			scaled[i] = sample[i] / scale;
 		try (NDManager call = manager.newSubManager()) {
-			// F.normalize(x / latent_scale) with libtorch's kernels, as the reference computes it
-			final NDArray scaled = call.create(sample, new Shape(n, dim)).div(ps.get("latent_scale").getAsFloat());
-			return scaled.div(scaled.norm(new int[] { 1 }, true).maximum(1e-12f)).toFloatArray();
+			return floats(call.create(scaled, new Shape(n, dim)).normalize(2, 1, 1e-12), scaled.length);
 		}
 	}
 
@@ -225,8 +231,8 @@ final class TinyPipeline implements Pipeline {
 			final float[] resized;
 			try (NDManager call = manager.newSubManager()) {
 				// libtorch's own upsample_bilinear2d (align_corners=False), as F.interpolate in the reference
-				resized = trace.record("upsampler.start", call.create(lowRes, lowShape).getNDArrayInternal()
-					.interpolation(new long[] { output, output }, BILINEAR, false).toFloatArray());
+				resized = trace.record("upsampler.start", floats(call.create(lowRes, lowShape).getNDArrayInternal()
+					.interpolation(new long[] { output, output }, BILINEAR, false), n * 3 * big));
 			}
 			y = upScheduler.addNoise(resized, noise.draw("upsampler.init", n, 3 * big), upRun.timesteps()[upStart]);
 		}
@@ -423,7 +429,17 @@ final class TinyPipeline implements Pipeline {
 	 * stage's others, where freeing them in one go is cheap; they are a few hundred KB per image.
 	 */
 	private static void copyOutput(final NDList output, final float[] into, final int offset, final int length) {
-		final NDArray out = output.head();
+		copy(output.head(), into, offset, length);
+	}
+
+	/** The {@code length} float32 values of {@code out}, read as {@link #copyOutput} does. */
+	private static float[] floats(final NDArray out, final int length) {
+		final float[] values = new float[length];
+		copy(out, values, 0, length);
+		return values;
+	}
+
+	private static void copy(final NDArray out, final float[] into, final int offset, final int length) {
 		if (out.getDataType() != DataType.FLOAT32) throw new UnclipException("The network returned " + out
 			.getDataType() + " values, expected float32; the model folder does not match this engine.");
 		final ByteBuffer bytes = out.toByteBuffer(false);
