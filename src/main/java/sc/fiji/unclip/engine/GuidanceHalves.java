@@ -142,7 +142,7 @@ final class GuidanceHalves {
 	 */
 	void both(final Supplier<NDList> cond, final Supplier<NDList> uncond, final ObjIntConsumer<NDList> take) {
 		if (Thread.currentThread() != stageThread) throw new IllegalStateException("halves run inside a stage");
-		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
+		final long start = System.nanoTime(), cpu = NetworkTime.callCpu();
 		long condEnd = start, takeCpu = 0;
 		outcome = null;
 		pending.set(() -> {
@@ -164,13 +164,13 @@ final class GuidanceHalves {
 			finally {
 				condEnd = System.nanoTime();
 			}
-			final long before = NetworkTime.threadCpu();
+			final long before = NetworkTime.callCpu();
 			take.accept(out, 0);
-			takeCpu = NetworkTime.threadCpu() - before;
+			takeCpu = NetworkTime.callCpu() - before;
 		}
 		finally {
 			awaitOutcome();
-			NetworkTime.record(Math.max(condEnd, partnerCallEnd) - start, NetworkTime.threadCpu() - cpu - takeCpu);
+			NetworkTime.record(Math.max(condEnd, partnerCallEnd) - start, NetworkTime.callCpu() - cpu - takeCpu);
 		}
 		final Object u = outcome;
 		if (u instanceof RuntimeException e) throw e;

@@ -62,12 +62,12 @@ final class TorchComponent implements AutoCloseable {
 	 */
 	NDList call(final NDList inputs) {
 		Libtorch.useProcessThreads();
-		final long start = System.nanoTime(), cpu = NetworkTime.threadCpu();
+		final long start = System.nanoTime(), cpu = NetworkTime.callCpu();
 		try {
 			return callUntimed(inputs);
 		}
 		finally {
-			NetworkTime.record(System.nanoTime() - start, NetworkTime.threadCpu() - cpu);
+			NetworkTime.record(System.nanoTime() - start, NetworkTime.callCpu() - cpu);
 		}
 	}
 
