@@ -67,6 +67,8 @@ final class GuidanceHalves {
 		this.spin = spin;
 		final CountDownLatch ready = new CountDownLatch(1);
 		partner = new Thread(() -> {
+			// reading the count first makes libtorch adopt its default for this thread now, which it would
+			// otherwise do at the first kernel, over the count set here
 			JniUtils.getNumThreads();
 			JniUtils.setNumThreads(threadsPerHalf);
 			ready.countDown();
