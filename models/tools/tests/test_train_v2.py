@@ -17,6 +17,7 @@ def test_v2_training_exports_a_32_to_64_px_tiny_bundle_that_makes_64_px_images(t
     checkpoint = tmp_path / "runs" / "smoke" / "checkpoint.pt"
     state = torch.load(checkpoint, weights_only=False)["state"]
     assert state["world"] == "v2" and state["architecture"] == "tiny-64" and state["decoder_weighting"] == "high-noise"
+    assert state["clip_hard_negatives"] == "swapped-colours" and 0 <= state["stages"]["clip"]["colour_binding"] <= 1
     out = tmp_path / "bundle"
     export.main(["--checkpoint", str(checkpoint), "--out", str(out)])
     manifest = json.loads((out / "unclip.json").read_text())
@@ -84,3 +85,42 @@ def test_the_v2_decoder_trains_on_high_noise_more_and_v1_keeps_its_uniform_recip
     train.main(["--run", "v1", "--world", "v1", "--pool", "16", "--stages", "decoder", "--decoder-steps", "1"])
     state = torch.load(tmp_path / "runs" / "v1" / "checkpoint.pt", weights_only=False)["state"]
     assert state["decoder_weighting"] == "uniform"
+
+
+def test_clip_hard_negatives_penalise_a_text_encoder_that_ignores_which_colour_goes_with_which_shape():
+    """With the swapped caption as a hard negative, an image whose caption and swapped caption embed alike (a bag of
+    words) loses about log 2 in the image-to-text term; one whose swapped caption embeds far away loses nothing;
+    without negatives the loss is CLIP's plain symmetric cross-entropy."""
+    b, scale = 4, torch.tensor(30.0)
+    te = torch.eye(8)[:b]
+    ids = torch.arange(b)[:, None].repeat(1, 3)
+    neg_ids = ids + 100
+    plain = train.contrastive_loss(te, te, ids, scale)
+    assert torch.equal(plain, train.contrastive_loss(te, te, ids, scale, te[:0], ids[:0]))
+    bag_of_words = train.contrastive_loss(te, te, ids, scale, te.clone(), neg_ids)
+    binding = train.contrastive_loss(te, te, ids, scale, torch.eye(8)[b:2 * b], neg_ids)
+    assert abs((bag_of_words - plain).item() - 0.5 * torch.log(torch.tensor(2.0)).item()) < 1e-3
+    assert abs((binding - plain).item()) < 1e-3
+
+
+def test_the_v2_pool_holds_each_two_colour_captions_swapped_tokens_and_v1_trains_without_them(tmp_path, monkeypatch):
+    pool = train.Pool(train.World.named("v2"), 200, 0)
+    two = [i for i, c in enumerate(pool.captions) if pool.has_negative[i]]
+    assert 60 < len(two) < 140
+    for i in two:
+        differ = (pool.ids[i] != pool.negative_ids[i]).nonzero().flatten().tolist()
+        assert len(differ) == 2 and pool.ids[i][differ[0]] == pool.negative_ids[i][differ[1]], pool.captions[i]
+    monkeypatch.setattr(train, "RUNS", tmp_path / "runs")
+    train.main(["--run", "v1", "--world", "v1", "--pool", "64", "--stages", "clip", "--clip-steps", "1"])
+    state = torch.load(tmp_path / "runs" / "v1" / "checkpoint.pt", weights_only=False)["state"]
+    assert state["clip_hard_negatives"] == "none"
+
+
+def test_colour_binding_scores_a_clip_against_swapped_captions():
+    """0.5 is chance; a world without two-colour scenes has no such score."""
+    world = train.World.named("v2")
+    clip = TinyUnclip(CONFIGS["tiny-64"]).clip
+    score = train.colour_binding(clip, world, 50, 0)
+    assert 0.0 <= score <= 1.0
+    world.two_shape_probability = 0.0
+    assert train.colour_binding(clip, world, 50, 0) is None

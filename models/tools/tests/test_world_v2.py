@@ -91,3 +91,25 @@ def test_world_names_select_their_files():
     assert World.named("v1").resolution == 32 and World.named("v2").resolution == 64
     with pytest.raises(ValueError, match="unknown world 'v3'"):
         world_file("v3")
+
+
+def test_swapped_colours_exchanges_only_the_two_shapes_colours(world_v2):
+    """CLIP's hard negative: the parser reads the same shapes, sizes, positions and background, with the first
+    two colours exchanged; one-shape captions (and two shapes of one colour) have none."""
+    drawn, rng = scenes(world_v2, 9, 600)
+    two = 0
+    for scene in drawn:
+        caption = world_v2.caption(rng, scene)
+        swapped = world_v2.swapped_colours(caption)
+        if len(scene.shapes) == 1:
+            assert swapped is None, caption
+            continue
+        two += 1
+        a, b = world_v2.parse_caption(caption), world_v2.parse_caption(swapped)
+        assert b.background == a.background and len(b.shapes) == 2, swapped
+        assert (b.shapes[0].colour, b.shapes[1].colour) == (a.shapes[1].colour, a.shapes[0].colour), swapped
+        assert [(w.kind, w.size, w.position) for w in b.shapes] == [(w.kind, w.size, w.position) for w in a.shapes]
+        assert swapped.split() != caption.split() and sorted(swapped.split()) == sorted(caption.split())
+    assert two > 200
+    assert world_v2.swapped_colours("a red circle and a red square on a white background") is None
+    assert world_v2.swapped_colours("a blue square on a red background") is None

@@ -40,12 +40,68 @@ class Pool:
         tok = build_tokenizer()
         self.ids = torch.tensor(encode(tok, captions), dtype=torch.int64)
         self.captions = captions
+        # each caption's hard negative for CLIP (its two shapes' colours swapped), where it has one
+        swapped = [world.swapped_colours(c) for c in captions]
+        self.has_negative = torch.tensor([w is not None for w in swapped], dtype=torch.bool)
+        self.negative_ids = self.ids.clone()
+        if self.has_negative.any():
+            self.negative_ids[self.has_negative] = torch.tensor(encode(tok, [w for w in swapped if w is not None]),
+                                                                dtype=torch.int64)
 
     def images(self, index: torch.Tensor | slice) -> torch.Tensor:
         return self.pixels[index].to(torch.float32) / 127.5 - 1.0
 
     def __len__(self) -> int:
         return len(self.captions)
+
+
+def contrastive_loss(text: torch.Tensor, image: torch.Tensor, ids: torch.Tensor, scale: torch.Tensor,
+                     negatives: torch.Tensor | None = None, negative_ids: torch.Tensor | None = None) -> torch.Tensor:
+    """CLIP's symmetric cross-entropy over a batch of B captions and their B images (unit embeddings). Captions may
+    match several images of the batch: every pair of equal token ids counts as positive. Hard negatives (H more
+    caption embeddings with their ids) join the texts each image must tell apart, not the images each caption
+    chooses from: a caption whose colours are swapped has no image in the batch, unless its ids equal one's."""
+    texts, text_ids = text, ids
+    if negatives is not None and len(negatives):
+        texts, text_ids = torch.cat([text, negatives]), torch.cat([ids, negative_ids])
+    b = len(ids)
+    logits = scale * texts @ image.T  # [B + H, B]
+    same = (text_ids[:, None, :] == ids[None, :, :]).all(-1).float()  # [B + H, B]: caption k describes image j
+    to_image = same[:b] / same[:b].sum(1, keepdim=True)
+    to_text = same.T / same.T.sum(1, keepdim=True)
+    return 0.5 * (torch.sum(-to_image * F.log_softmax(logits[:b], 1), 1).mean()
+                  + torch.sum(-to_text * F.log_softmax(logits.T, 1), 1).mean())
+
+
+def colour_binding(clip: torch.nn.Module, world: World, n: int, seed: int) -> float | None:
+    """Share of n held-in scenes with two shapes of different colours whose CLIP image embedding is nearer their
+    caption than the caption with the colours swapped; None when the world has no such scenes. 0.5 is chance: a
+    CLIP that reads a caption as a bag of words cannot tell the two apart."""
+    rng = np.random.default_rng(seed)
+    scenes, captions, negatives = [], [], []
+    for _ in range(100 * n):
+        if len(scenes) == n:
+            break
+        scene = world.sample_scene(rng, "train")
+        caption = world.caption(rng, scene)
+        swapped = world.swapped_colours(caption)
+        if swapped is not None:
+            scenes.append(scene)
+            captions.append(caption)
+            negatives.append(swapped)
+    if not scenes:
+        return None
+    tok = build_tokenizer()
+    device = next(clip.parameters()).device
+    was_training = clip.training
+    clip.eval()
+    with torch.no_grad():
+        images = torch.from_numpy(world.render(scenes)).permute(0, 3, 1, 2).to(torch.float32) / 127.5 - 1.0
+        ie = clip.image(images.to(device))
+        right, _ = clip.text(torch.tensor(encode(tok, captions), dtype=torch.int64).to(device))
+        wrong, _ = clip.text(torch.tensor(encode(tok, negatives), dtype=torch.int64).to(device))
+    clip.train(was_training)
+    return ((ie * right).sum(1) > (ie * wrong).sum(1)).float().mean().item()
 
 
 def random_masks(gen: torch.Generator, b: int, res: int) -> torch.Tensor:
@@ -98,7 +154,8 @@ class Trainer:
         self.model = TinyUnclip(cfg).to(self.device)
         self.state = {"stages": {}, "command": command_line(sys.argv[1:]), "seed": args.seed, "device": args.device,
                       "torch": torch.__version__, "world": args.world, "architecture": config,
-                      "decoder_weighting": args.decoder_weighting}
+                      "decoder_weighting": args.decoder_weighting,
+                      "clip_hard_negatives": args.clip_hard_negatives}
         if args.resume:
             ck = torch.load(args.resume, map_location=self.device, weights_only=False)
             saved = TinyConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ck["config"].items()})
@@ -180,18 +237,24 @@ class Trainer:
     def train_clip(self, steps: int, minutes: float) -> None:
         clip, b = self.model.clip, 128
 
+        hard = self.args.clip_hard_negatives == "swapped-colours"
+
         def loss_fn() -> torch.Tensor:
             i = self.batch_index(b)
-            te, _ = clip.text(self.pool.ids[i].to(self.device))
+            ids = self.pool.ids[i]
+            neg_ids = self.pool.negative_ids[i[self.pool.has_negative[i]]] if hard else ids[:0]
+            te, _ = clip.text(torch.cat([ids, neg_ids]).to(self.device))
             ie = clip.image(self.pool.images(i).to(self.device))
-            logits = clip.logit_scale.clamp(max=math.log(100)).exp() * te @ ie.T
-            # captions may match several images of the batch: every matching pair counts as positive
-            same = (self.pool.ids[i][:, None, :] == self.pool.ids[i][None, :, :]).all(-1).float().to(self.device)
-            target = same / same.sum(1, keepdim=True)
-            return 0.5 * (torch.sum(-target * F.log_softmax(logits, 1), 1).mean()
-                          + torch.sum(-target * F.log_softmax(logits.T, 1), 1).mean())
+            scale = clip.logit_scale.clamp(max=math.log(100)).exp()
+            return contrastive_loss(te[:b], ie, ids.to(self.device), scale, te[b:], neg_ids.to(self.device))
 
         self.loop("clip", clip, loss_fn, steps, minutes, 1e-3, None)
+        binding = colour_binding(clip, self.world, 400, self.args.seed + 1)
+        if binding is not None:
+            self.state["stages"]["clip"]["colour_binding"] = round(binding, 4)
+            self.save()
+            self.log(f"clip: {100 * binding:.1f}% of 400 held-in two-colour scenes are nearer their caption than "
+                     f"the one with the colours swapped (50% is chance)")
         self.embeds = None
 
     def train_prior(self, steps: int, minutes: float) -> None:
@@ -286,12 +349,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--decoder-weighting", choices=["uniform", "high-noise"],
                     help="decoder timesteps and loss weights (default: uniform for world v1, as its bundle was "
                          "trained, high-noise for v2; see Trainer.decoder_timesteps)")
+    ap.add_argument("--clip-hard-negatives", choices=["none", "swapped-colours"],
+                    help="extra captions each CLIP image must tell apart from its own (default: none for world v1, "
+                         "as its bundle was trained; swapped-colours for v2: each two-colour caption with its shapes' "
+                         "colours swapped, so CLIP must bind each colour to its shape)")
     for stage, steps, minutes in (("clip", 2000, 4), ("prior", 4000, 4), ("decoder", 8000, 28), ("upsampler", 3000, 10)):
         ap.add_argument(f"--{stage}-steps", type=int, default=steps)
         ap.add_argument(f"--{stage}-minutes", type=float, default=minutes)
     args = ap.parse_args(argv)
     if args.decoder_weighting is None:
         args.decoder_weighting = "uniform" if args.world == "v1" else "high-noise"
+    if args.clip_hard_negatives is None:
+        args.clip_hard_negatives = "none" if args.world == "v1" else "swapped-colours"
     torch.set_num_threads(args.threads)
     trainer = Trainer(args)
     t0 = time.time()

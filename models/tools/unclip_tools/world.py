@@ -196,6 +196,19 @@ class World:
             descs.append(" ".join(words))
         return self.TEMPLATES[template].format(what=" and ".join(descs), bg=scene.background)
 
+    def swapped_colours(self, caption: str) -> str | None:
+        """The caption with the colours of its first two shapes exchanged, everything else as written ("a red
+        circle and a blue square on a white background" -> "a blue circle and a red square on a white background"),
+        or None when it names fewer than two shapes or both in one colour. CLIP's hard negatives: the same words,
+        bound the other way round."""
+        words = list(re.finditer(r"[a-z]+", caption.lower()))
+        colours = [words[i - 1] for i, w in enumerate(words) if w.group() in self.kinds and i > 0
+                   and words[i - 1].group() in self.colours]
+        if len(colours) < 2 or colours[0].group() == colours[1].group():
+            return None
+        a, b = colours[0], colours[1]
+        return caption[:a.start()] + b.group() + caption[a.end():b.start()] + a.group() + caption[b.end():]
+
     def parse_caption(self, text: str) -> CaptionMeaning:
         """What a caption asks for. Raises CaptionError naming the unknown word and the known ones."""
         words = re.findall(r"[a-z]+", text.lower())
