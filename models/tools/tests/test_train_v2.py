@@ -33,6 +33,7 @@ def test_v2_training_exports_a_32_to_64_px_tiny_bundle_that_makes_64_px_images(t
     table = (out / "EVAL.md").read_text()
     assert "both objects right" in table and "generated (64 px, final)" in table
     assert "| held-in, rendered ground truth | 3 |" in table and table.count("100.0%") >= 10
+    assert "CLIP colour binding: " in table and "two-colour scenes (rendered)" in table
 
 
 def test_a_v2_bundle_loads_back_with_its_architecture_read_from_the_weights(tmp_path):
@@ -114,13 +115,3 @@ def test_the_v2_pool_holds_each_two_colour_captions_swapped_tokens_and_v1_trains
     train.main(["--run", "v1", "--world", "v1", "--pool", "64", "--stages", "clip", "--clip-steps", "1"])
     state = torch.load(tmp_path / "runs" / "v1" / "checkpoint.pt", weights_only=False)["state"]
     assert state["clip_hard_negatives"] == "none"
-
-
-def test_colour_binding_scores_a_clip_against_swapped_captions():
-    """0.5 is chance; a world without two-colour scenes has no such score."""
-    world = train.World.named("v2")
-    clip = TinyUnclip(CONFIGS["tiny-64"]).clip
-    score = train.colour_binding(clip, world, 50, 0)
-    assert 0.0 <= score <= 1.0
-    world.two_shape_probability = 0.0
-    assert train.colour_binding(clip, world, 50, 0) is None

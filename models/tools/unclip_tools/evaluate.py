@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .binding import colour_binding
 from .export import DEFAULT_OUT
 from .reference import Bundle, NamedNoise, Request, run, to_uint8, upsampler_start
 from .world import World, to_model_range
@@ -401,6 +402,13 @@ def evaluate_objects(args: argparse.Namespace, bundle: Bundle, world: World) -> 
     held_out = ", ".join("/".join(t) for t in m["provenance"].get("held_out", []))
     lines += ["", f"Held-out colour/shape/background triples (never rendered in training; a held-out scene's first "
                   f"shape has one): {held_out}.", ""]
+    binding = colour_binding(bundle.components["image_encoder"],
+                             lambda texts: bundle.components["text_encoder"](bundle.tokenize(texts))[0],
+                             world, 400, args.seed + 1)
+    if binding is not None:
+        lines += [f"CLIP colour binding: {pct(binding)} of 400 held-in two-colour scenes (rendered) are nearer their "
+                  f"caption than the same caption with the two shapes' colours swapped, by the bundle's own encoders "
+                  f"(50 % is chance).", ""]
     lines += bundle_sections(bundle, results["train"]["seconds_per_image"], args.threads)
     (bundle.folder / "EVAL.md").write_text("\n".join(lines))
     print(f"wrote {bundle.folder / 'EVAL.md'}")

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 from .provenance import command_line
 from .diffusion import add_noise, alphas_cumprod, TRAIN_TIMESTEPS
+from .binding import colour_binding
 from .model import CONFIGS, WORLD_CONFIGS, TinyConfig, TinyUnclip, parameter_count
 from .tokenizer import build as build_tokenizer, encode
 from .world import WORLDS, World
@@ -71,37 +72,6 @@ def contrastive_loss(text: torch.Tensor, image: torch.Tensor, ids: torch.Tensor,
     to_text = same.T / same.T.sum(1, keepdim=True)
     return 0.5 * (torch.sum(-to_image * F.log_softmax(logits[:b], 1), 1).mean()
                   + torch.sum(-to_text * F.log_softmax(logits.T, 1), 1).mean())
-
-
-def colour_binding(clip: torch.nn.Module, world: World, n: int, seed: int) -> float | None:
-    """Share of n held-in scenes with two shapes of different colours whose CLIP image embedding is nearer their
-    caption than the caption with the colours swapped; None when the world has no such scenes. 0.5 is chance: a
-    CLIP that reads a caption as a bag of words cannot tell the two apart."""
-    rng = np.random.default_rng(seed)
-    scenes, captions, negatives = [], [], []
-    for _ in range(100 * n):
-        if len(scenes) == n:
-            break
-        scene = world.sample_scene(rng, "train")
-        caption = world.caption(rng, scene)
-        swapped = world.swapped_colours(caption)
-        if swapped is not None:
-            scenes.append(scene)
-            captions.append(caption)
-            negatives.append(swapped)
-    if not scenes:
-        return None
-    tok = build_tokenizer()
-    device = next(clip.parameters()).device
-    was_training = clip.training
-    clip.eval()
-    with torch.no_grad():
-        images = torch.from_numpy(world.render(scenes)).permute(0, 3, 1, 2).to(torch.float32) / 127.5 - 1.0
-        ie = clip.image(images.to(device))
-        right, _ = clip.text(torch.tensor(encode(tok, captions), dtype=torch.int64).to(device))
-        wrong, _ = clip.text(torch.tensor(encode(tok, negatives), dtype=torch.int64).to(device))
-    clip.train(was_training)
-    return ((ie * right).sum(1) > (ie * wrong).sum(1)).float().mean().item()
 
 
 def random_masks(gen: torch.Generator, b: int, res: int) -> torch.Tensor:
@@ -249,7 +219,12 @@ class Trainer:
             return contrastive_loss(te[:b], ie, ids.to(self.device), scale, te[b:], neg_ids.to(self.device))
 
         self.loop("clip", clip, loss_fn, steps, minutes, 1e-3, None)
-        binding = colour_binding(clip, self.world, 400, self.args.seed + 1)
+        tok = build_tokenizer()
+        clip.eval()
+        with torch.no_grad():
+            binding = colour_binding(lambda images: clip.image(images.to(self.device)),
+                                     lambda texts: clip.text(torch.tensor(encode(tok, texts)).to(self.device))[0],
+                                     self.world, 400, self.args.seed + 1)
         if binding is not None:
             self.state["stages"]["clip"]["colour_binding"] = round(binding, 4)
             self.save()
