@@ -55,7 +55,7 @@ public final class NetworkTime {
 
 	/** {@link #threadCpu()} while {@linkplain #countCpu counting}, else 0 (no clock read). */
 	static long callCpu() {
-		return countCpu ? THREADS.getCurrentThreadCpuTime() : 0;
+		return countCpu ? threadCpu() : 0;
 	}
 
 	static void record(final long nanos, final long cpuNanos) {

@@ -25,9 +25,9 @@ import sc.fiji.unclip.engine.TorchSettings;
  * Benchmark, not a test. On the tiny bundle (default {@code models/shapes-tiny}): per-image text-to-image
  * time of the embedded engine at the bundle's default steps, the same work by the Python reference pipeline
  * (torch's default threads, and Java's thread count and OpenMP wait policy), the share of Java's time spent
- * outside the networks (wall time; CPU time from a second pass that reads the CPU clocks), the time from a cold JVM's start to its first image, peak resident memory, and
- * their ratio (target <= 0.95). Java and Python take turns round by round, so a busy moment of a shared
- * machine hits both; medians are compared.
+ * outside the networks (wall time; CPU time from a second pass that reads the CPU clocks), the time from a
+ * cold JVM's start to its first image, peak resident memory, and their ratio (target <= 0.95). Java and
+ * Python take turns round by round, so a busy moment of a shared machine hits both; medians are compared.
  * <p>
  * Given a {@code kandinsky22} bundle: seconds per decoder step at {@code --size S} (default 512) for Java,
  * from runs of 1 and 1 + {@code --steps K} (default 2) decoder steps, and for diffusers'

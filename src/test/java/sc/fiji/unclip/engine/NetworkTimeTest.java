@@ -22,14 +22,13 @@ class NetworkTimeTest extends WithBundledGenerator {
 		for (final String halves : new String[] { "false", "true" }) {
 			System.setProperty(GuidanceHalves.PROPERTY, halves);
 			try {
-				long calls = NetworkTime.calls(), nanos = NetworkTime.nanos(), cpu = NetworkTime.cpuNanos();
+				final long calls = NetworkTime.calls(), nanos = NetworkTime.nanos(), cpu = NetworkTime.cpuNanos();
 				generator.textToImage(REQUEST, null, null);
 				assertTrue(NetworkTime.calls() > calls, "halves " + halves + ": calls counted");
 				assertTrue(NetworkTime.nanos() > nanos, "halves " + halves + ": wall time counted");
 				assertEquals(cpu, NetworkTime.cpuNanos(), "halves " + halves + ": no CPU time unless asked");
 				NetworkTime.countCpu(true);
 				try {
-					calls = NetworkTime.calls();
 					final long loop = NetworkTime.threadCpu();
 					generator.textToImage(REQUEST, null, null);
 					final long counted = NetworkTime.cpuNanos() - cpu, used = NetworkTime.threadCpu() - loop;
