@@ -105,7 +105,8 @@ def test_clip_hard_negatives_penalise_a_text_encoder_that_ignores_which_colour_g
 
 
 def test_the_v2_pool_holds_each_two_colour_captions_swapped_tokens_and_v1_trains_without_them(tmp_path, monkeypatch):
-    pool = train.Pool(train.World.named("v2"), 200, 0)
+    pool = train.Pool(train.World.named("v2"), 200, 0, hard_negatives=True)
+    assert not train.Pool(train.World.named("v2"), 200, 0).has_negative.any()
     two = [i for i, c in enumerate(pool.captions) if pool.has_negative[i]]
     assert 60 < len(two) < 140
     for i in two:

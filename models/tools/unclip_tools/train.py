@@ -34,18 +34,20 @@ class Pool:
     scaled to [-1, 1] per batch (the same float32 arithmetic as world.to_model_range): 60000 scenes of 64 px
     would take 2.9 GB as floats."""
 
-    def __init__(self, world: World, size: int, seed: int) -> None:
+    def __init__(self, world: World, size: int, seed: int, hard_negatives: bool = False) -> None:
         rng = np.random.default_rng(seed)
         images, captions, _ = world.batch(rng, size, "train")
         self.pixels = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
-        tok = build_tokenizer()
+        self.tokenizer = tok = build_tokenizer()
         self.ids = torch.tensor(encode(tok, captions), dtype=torch.int64)
         self.captions = captions
-        # each caption's hard negative for CLIP (its two shapes' colours swapped), where it has one
-        swapped = [world.swapped_colours(c) for c in captions]
+        # with hard_negatives, each caption's hard negative for CLIP (its two shapes' colours swapped), where it
+        # has one; otherwise none (no swapped captions tokenised, no second table of ids)
+        swapped = [world.swapped_colours(c) for c in captions] if hard_negatives else [None] * len(captions)
         self.has_negative = torch.tensor([w is not None for w in swapped], dtype=torch.bool)
-        self.negative_ids = self.ids.clone()
+        self.negative_ids = self.ids[:0]
         if self.has_negative.any():
+            self.negative_ids = self.ids.clone()
             self.negative_ids[self.has_negative] = torch.tensor(encode(tok, [w for w in swapped if w is not None]),
                                                                 dtype=torch.int64)
 
@@ -136,7 +138,7 @@ class Trainer:
             self.state["resumed_from"] = {"command": ck["state"].get("command"), "stages": copy.deepcopy(ck["state"]["stages"]),
                                           "total_seconds": ck["state"].get("total_seconds")}
         t0 = time.time()
-        self.pool = Pool(self.world, args.pool, args.seed)
+        self.pool = Pool(self.world, args.pool, args.seed, args.clip_hard_negatives == "swapped-colours")
         self.log(f"pool of {len(self.pool)} scenes in {time.time() - t0:.1f}s")
         self.ac = alphas_cumprod().to(self.device)
         self.embeds: torch.Tensor | None = None
@@ -207,19 +209,17 @@ class Trainer:
     def train_clip(self, steps: int, minutes: float) -> None:
         clip, b = self.model.clip, 128
 
-        hard = self.args.clip_hard_negatives == "swapped-colours"
-
         def loss_fn() -> torch.Tensor:
             i = self.batch_index(b)
             ids = self.pool.ids[i]
-            neg_ids = self.pool.negative_ids[i[self.pool.has_negative[i]]] if hard else ids[:0]
+            neg_ids = self.pool.negative_ids[i[self.pool.has_negative[i]]]  # none without hard negatives
             te, _ = clip.text(torch.cat([ids, neg_ids]).to(self.device))
             ie = clip.image(self.pool.images(i).to(self.device))
             scale = clip.logit_scale.clamp(max=math.log(100)).exp()
             return contrastive_loss(te[:b], ie, ids.to(self.device), scale, te[b:], neg_ids.to(self.device))
 
         self.loop("clip", clip, loss_fn, steps, minutes, 1e-3, None)
-        tok = build_tokenizer()
+        tok = self.pool.tokenizer
         clip.eval()
         with torch.no_grad():
             binding = colour_binding(lambda images: clip.image(images.to(self.device)),
